@@ -1,0 +1,43 @@
+"""/api/: versioned REST API, its OpenAPI schema and an offline docs page."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from jingzhun.accounts.api import MeView, TokenObtainView, UserViewSet
+from jingzhun.areas.api import AreaViewSet
+from jingzhun.core.api import AuditEventViewSet, JobViewSet
+
+
+class Router(DefaultRouter):
+    include_root_view = False
+
+
+router = Router()
+router.register("areas", AreaViewSet, basename="area")
+router.register("users", UserViewSet, basename="user")
+router.register("audit-events", AuditEventViewSet, basename="auditevent")
+router.register("jobs", JobViewSet, basename="job")
+
+
+# The schema describes endpoints only, never data: public, so that clients and fuzzers can read it.
+class SchemaView(SpectacularAPIView):
+    access = "public"
+
+
+class SwaggerView(SpectacularSwaggerView):
+    access = "public"
+
+
+class RedocView(SpectacularRedocView):
+    access = "public"
+
+
+urlpatterns = [
+    path("v1/", include(router.urls)),
+    path("v1/me/", MeView.as_view(), name="api-me"),
+    path("v1/auth/token/", TokenObtainView.as_view(), name="api-token"),
+    path("schema/", SchemaView.as_view(), name="schema"),
+    path("docs/", SwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("redoc/", RedocView.as_view(url_name="schema"), name="api-redoc"),
+]

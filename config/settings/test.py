@@ -1,0 +1,21 @@
+"""Test settings: same database engine as selected by DATABASE_URL, fast hashing, isolated data dir."""
+
+import tempfile
+from pathlib import Path
+
+from .base import *  # noqa: F403
+from .base import CACHES
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+_tmp = Path(tempfile.mkdtemp(prefix="jingzhun-test-"))
+MEDIA_ROOT = _tmp / "media"
+CACHES = {
+    **CACHES,
+    "progress": {**CACHES["progress"], "LOCATION": str(_tmp / "progress-cache")},
+}
+AXES_ENABLED = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

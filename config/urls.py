@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from jingzhun.core.access import access
+
+admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser
+admin.site.site_header = "精准帮扶管理系统 · 系统维护"
+
+urlpatterns = [
+    path("", include("jingzhun.core.urls")),
+    path("accounts/", include("jingzhun.accounts.urls")),
+    path("areas/", include("jingzhun.areas.urls")),
+    path("api/", include("config.api_urls")),
+    path("i18n/setlang/", access("public")(set_language), name="set_language"),
+    path("sysadmin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.views.static import serve
+
+    urlpatterns += [
+        path("media/<path:path>", access("superuser")(serve), {"document_root": settings.MEDIA_ROOT}),
+    ]
+
+handler403 = "jingzhun.core.views.error_403"
+handler404 = "jingzhun.core.views.error_404"
+handler500 = "jingzhun.core.views.error_500"

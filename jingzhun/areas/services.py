@@ -1,0 +1,267 @@
+"""Area services: edit names and statistics, load the national list, import township/village/group lists."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+
+from jingzhun.core.errors import AccessDenied, DomainError
+from jingzhun.core.scoping import user_can
+from jingzhun.core.services import audit_record, changed, snapshot
+
+from .choices import PATH_LENGTH, URBAN_RURAL_CLASSES, AreaLevel
+from .models import Area, AreaYearStat
+
+NATIONAL_CSV = Path(__file__).resolve().parent / "data" / "divisions_2023.csv"
+EDITABLE = [
+    "name",
+    "urban_rural_class",
+    "is_poor_village",
+    "poor_listed_year",
+    "poor_exited_year",
+    "is_poor_county",
+    "note",
+]
+STAT_FIELDS = ["rural_population", "rural_households", "total_population", "area_km2", "source"]
+
+
+def _require(actor, capability: str, area: Area) -> None:
+    if not user_can(actor, capability, area):
+        raise AccessDenied(f"您无权修改“{area.name}”。")
+
+
+@transaction.atomic
+def area_update(*, actor, area: Area, reason: str = "", **fields) -> Area:
+    """Edit an area's name and flags (codes and the tree are fixed by the statistical list)."""
+    _require(actor, "areas.change", area)
+    before = snapshot(area, EDITABLE)
+    for name, value in fields.items():
+        if name not in EDITABLE:
+            raise DomainError(f"字段“{name}”不能在此修改。", field=name)
+        setattr(area, name, value.strip() if isinstance(value, str) else value)
+    if not area.name:
+        raise DomainError("名称不能为空。", field="name")
+    if area.is_poor_village and area.level != AreaLevel.VILLAGE:
+        raise DomainError("只有行政村可以标记为贫困村。", field="is_poor_village")
+    if area.poor_exited_year and not area.poor_listed_year:
+        raise DomainError("填写退出年度前请先填写列为贫困村年度。", field="poor_listed_year")
+    if area.poor_exited_year and area.poor_listed_year and area.poor_exited_year < area.poor_listed_year:
+        raise DomainError("贫困村退出年度不能早于列为贫困村年度。", field="poor_exited_year")
+    if area.urban_rural_class and area.urban_rural_class not in URBAN_RURAL_CLASSES:
+        raise DomainError("城乡分类代码应为 111、112、121、122、123、210 或 220。", field="urban_rural_class")
+    area.full_clean()
+    area.save()
+    old, new = changed(before, snapshot(area, EDITABLE))
+    if new:
+        audit_record(actor=actor, action="area.update", target=area, before=old, after=new, reason=reason)
+    return area
+
+
+@transaction.atomic
+def area_stat_save(*, actor, area: Area, year: int, **values) -> AreaYearStat:
+    """Create or update the statistics of ``area`` for ``year``."""
+    _require(actor, "areas.change", area)
+    if not 2000 <= int(year) <= 2100:
+        raise DomainError("年度应在 2000 至 2100 之间。", field="year")
+    for name in ("rural_population", "rural_households", "total_population"):
+        v = values.get(name)
+        if v is not None and int(v) < 0:
+            raise DomainError("人数/户数不能为负数。", field=name)
+    rp, tp = values.get("rural_population"), values.get("total_population")
+    if rp is not None and tp is not None and rp > tp:
+        raise DomainError("户籍农业人口不能大于户籍总人口。", field="rural_population")
+    stat, created = AreaYearStat.objects.get_or_create(area=area, year=year)
+    before = {} if created else snapshot(stat, STAT_FIELDS)
+    for name in STAT_FIELDS:
+        if name in values:
+            setattr(stat, name, values[name] if values[name] is not None or name != "source" else "")
+    stat.full_clean()
+    stat.save()
+    old, new = changed(before, snapshot(stat, STAT_FIELDS))
+    if new:
+        audit_record(
+            actor=actor,
+            action="area.stat_save",
+            target=area,
+            target_label=f"{area.name} {year}年统计",
+            before=old,
+            after={"year": year, **new},
+        )
+    return stat
+
+
+def load_national_divisions(path: Path = NATIONAL_CSV) -> int:
+    """Load (or refresh the names of) every province, city and county. Idempotent; returns rows added."""
+    with open(path, encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    existing = dict(Area.objects.values_list("code", "id"))
+    added = 0
+    with transaction.atomic():
+        for level in (AreaLevel.PROVINCE, AreaLevel.CITY, AreaLevel.COUNTY):
+            new = []
+            for r in rows:
+                if r["level"] != level or r["code"] in existing:
+                    continue
+                new.append(
+                    Area(
+                        code=r["code"],
+                        path=Area.path_for(r["code"], level),
+                        name=r["name"],
+                        level=level,
+                        parent_id=existing.get(r["parent_code"]) if r["parent_code"] else None,
+                    )
+                )
+            Area.objects.bulk_create(new, batch_size=1000)
+            added += len(new)
+            existing = dict(Area.objects.values_list("code", "id"))
+        if added:
+            audit_record(
+                actor=None,
+                action="area.load_national",
+                target_type="areas.area",
+                target_label="全国省市县区划",
+                after={"added": added, "source": path.name},
+            )
+    return added
+
+
+# --- import of township / village / group lists ------------------------------------------------------
+
+IMPORT_HEADERS = ["统计用区划代码", "名称", "城乡分类代码"]
+IMPORT_ALIASES = {
+    "区划代码": "统计用区划代码",
+    "代码": "统计用区划代码",
+    "名称": "名称",
+    "单位名称": "名称",
+    "城乡分类": "城乡分类代码",
+}
+
+
+@dataclass
+class AreaImportResult:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    errors: list[tuple[int, list[str], str]] = field(default_factory=list)  # (row, values, message)
+
+
+def level_from_code(code: str) -> str:
+    """Township codes end in 000 (12 digits); village codes don't; 15 digits are groups."""
+    if len(code) == 15:
+        return AreaLevel.GROUP
+    if len(code) == 9:
+        return AreaLevel.TOWNSHIP
+    if code[9:] == "000" and code[6:9] != "000":
+        return AreaLevel.TOWNSHIP
+    return AreaLevel.VILLAGE
+
+
+def _parent_path(code: str, level: str) -> list[str]:
+    """Candidate parent paths, nearest first (a township of 东莞 hangs directly under the city)."""
+    if level == AreaLevel.GROUP:
+        return [code[:12]]
+    if level == AreaLevel.VILLAGE:
+        return [code[:9]]
+    return [code[:6], code[:4]]
+
+
+def area_import(*, actor, table, dry_run: bool, progress=None) -> AreaImportResult:
+    """Validate every row first; write only if all rows are valid and ``dry_run`` is False."""
+    result = AreaImportResult()
+    known = {p: (i, lvl) for p, i, lvl in Area.objects.values_list("path", "id", "level")}
+    pending: dict[str, tuple[int, str, str, str]] = {}  # path → (row, code, name, class)
+    seen_codes: dict[str, int] = {}
+    headers = table.headers
+    idx = {h: headers.index(h) for h in IMPORT_HEADERS if h in headers}
+    for number, values in table.rows:
+        result.rows += 1
+        code = values[idx["统计用区划代码"]] if idx["统计用区划代码"] < len(values) else ""
+        name = values[idx["名称"]] if idx["名称"] < len(values) else ""
+        klass = (
+            values[idx["城乡分类代码"]] if "城乡分类代码" in idx and idx["城乡分类代码"] < len(values) else ""
+        )
+        message = _validate_row(actor, code, name, klass, known, pending, seen_codes, number)
+        if message:
+            result.errors.append((number, values, message))
+            continue
+        if len(code) == 9:
+            code += "000"
+        level = level_from_code(code)
+        path = Area.path_for(code, level)
+        seen_codes[code] = number
+        pending[path] = (number, code, name, klass)
+        if progress and result.rows % 200 == 0:
+            progress(result.rows)
+    if result.errors or dry_run:
+        return result
+    with transaction.atomic():
+        for path in sorted(pending, key=len):
+            number, code, name, klass = pending[path]
+            level = level_from_code(code)
+            if path in known:
+                area = Area.objects.get(path=path)
+                if area.name != name or area.urban_rural_class != klass:
+                    before = snapshot(area, ["name", "urban_rural_class"])
+                    area.name, area.urban_rural_class = name, klass
+                    area.save(update_fields=["name", "urban_rural_class", "updated_at"])
+                    audit_record(
+                        actor=actor,
+                        action="area.import_update",
+                        target=area,
+                        before=before,
+                        after={"name": name, "urban_rural_class": klass},
+                    )
+                    result.updated += 1
+                continue
+            parent_id = next(known[p][0] for p in _parent_path(code, level) if p in known)
+            area = Area.objects.create(
+                code=code, path=path, name=name, level=level, parent_id=parent_id, urban_rural_class=klass
+            )
+            known[path] = (area.id, level)
+            result.created += 1
+        audit_record(
+            actor=actor,
+            action="area.import",
+            target_type="areas.area",
+            target_label="区划名单导入",
+            area=actor.area if getattr(actor, "area", None) else None,
+            after={"rows": result.rows, "created": result.created, "updated": result.updated},
+        )
+    return result
+
+
+def _validate_row(actor, code, name, klass, known, pending, seen_codes, number) -> str:
+    if not code:
+        return "“统计用区划代码”不能为空。"
+    if not code.isdigit() or len(code) not in (9, 12, 15):
+        return f"“统计用区划代码”应为 12 位数字（村民组为 15 位），当前为“{code[:20]}”。"
+    full = code + "000" if len(code) == 9 else code
+    if full in seen_codes:
+        return f"代码 {full} 与第{seen_codes[full]}行重复。"
+    level = level_from_code(full)
+    parents = [p for p in _parent_path(full, level) if p in known or p in pending]
+    if not parents:
+        return f"找不到上级区划（代码应以上级区划代码 {_parent_path(full, level)[0]} 开头，且上级须已存在或在本文件中）。"
+    parent_path = parents[0]
+    parent_level = known[parent_path][1] if parent_path in known else level_from_code(pending[parent_path][1])
+    if level == AreaLevel.TOWNSHIP and parent_level not in (AreaLevel.COUNTY, AreaLevel.CITY):
+        return "乡镇的上级应为县(区)。"
+    if not name:
+        return "“名称”不能为空。"
+    if len(name) > 100:
+        return f"“名称”过长（{len(name)} 个字符，最多 100）。"
+    if any(ch in name for ch in "<>\"'&") or any(ord(ch) < 32 for ch in name):
+        return "“名称”含有不允许的字符（< > \" ' & 或控制字符）。"
+    if klass and klass not in URBAN_RURAL_CLASSES:
+        return f"“城乡分类代码”应为 111、112、121、122、123、210 或 220，当前为“{klass[:10]}”。"
+    scope_path = parent_path if parent_path in known else None
+    if scope_path is not None:
+        parent = Area(path=scope_path, name="", level=known[scope_path][1])
+        if not user_can(actor, "areas.import", parent):
+            return "上级区划不在您的管理范围内。"
+    if PATH_LENGTH[level] != len(Area.path_for(full, level)):
+        return "代码长度与级别不符。"
+    return ""

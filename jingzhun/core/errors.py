@@ -1,0 +1,39 @@
+"""The one domain error type.
+
+Services raise DomainError when a business rule is broken. It carries a Chinese message and, when the
+problem is about one input, the field name (and for imports, the row). Views turn it into a form error,
+the API into a 400 with a field map, importers into a row error.
+"""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    def __init__(
+        self, message: str, *, field: str | None = None, row: int | None = None, code: str = "invalid"
+    ):
+        super().__init__(str(message))
+        self.message = str(message)
+        self.field = field
+        self.row = row
+        self.code = code
+
+    def as_field_map(self) -> dict[str, list[str]]:
+        return {self.field or "non_field_errors": [self.message]}
+
+    def __str__(self) -> str:  # pragma: no cover - trivial
+        prefix = f"第{self.row}行：" if self.row else ""
+        return prefix + self.message
+
+
+class AccessDenied(DomainError):
+    """The actor may not perform this action on this target."""
+
+    def __init__(self, message: str = "您没有执行此操作的权限。", **kwargs):
+        super().__init__(message, code="permission_denied", **kwargs)
+
+
+def add_to_form(form, error: DomainError) -> None:
+    """Attach a DomainError to a Django form, on its field when the form has it."""
+    field = error.field if error.field in getattr(form, "fields", {}) else None
+    form.add_error(field, error.message)

@@ -1,0 +1,74 @@
+"""Demo logins: one per persona of shared/design/TESTING.md, plus the other default roles."""
+
+from __future__ import annotations
+
+from jingzhun.accounts.models import Role, RoleAssignment, User
+from jingzhun.areas.models import Area
+
+DEMO_PASSWORD = "jingzhun2026"
+
+# (username, full name, unit, role code or None, which area: county / township_a / village_a1 / ...)
+PERSONAS = [
+    ("xian_admin", "县扶贫办管理员", "县乡村振兴局", "county_admin", "county"),
+    ("xiang_a", "甲乡镇扶贫专干", "甲乡镇人民政府", "township_admin", "township_a"),
+    ("xiang_b", "乙乡镇扶贫专干", "乙乡镇人民政府", "township_admin", "township_b"),
+    ("cun_a1", "甲一村信息员", "甲一村村委会", "village_officer", "village_a1"),
+    ("cun_b1", "乙一村信息员", "乙一村村委会", "village_officer", "village_b1"),
+    ("shuji_a1", "甲一村第一书记", "县教育局", "work_team", "village_a1"),
+    ("bumen_jy", "教育局用户", "县教育局", "department", "county"),
+    ("ganbu_a1", "帮扶责任人", "县农业农村局", "cadre", "village_a1"),
+    ("ducha", "县纪委督查员", "县纪委监委", "inspector", "county"),
+    ("lingdao", "分管县领导", "县人民政府", "leader", "county"),
+    ("wujuese", "未分配角色用户", "", None, "county"),
+]
+
+
+def persona_areas(county: Area) -> dict[str, Area]:
+    townships = list(Area.objects.filter(parent=county).order_by("code")[:2])
+    first_village = {
+        t.pk: Area.objects.filter(parent=t, urban_rural_class="220").order_by("code").first()
+        for t in townships
+    }
+    return {
+        "county": county,
+        "township_a": townships[0],
+        "township_b": townships[1],
+        "village_a1": first_village[townships[0].pk],
+        "village_b1": first_village[townships[1].pk],
+    }
+
+
+def create_users(county: Area) -> list[User]:
+    areas = persona_areas(county)
+    roles = {r.code: r for r in Role.objects.all()}
+    users = []
+    if not User.objects.filter(username="sysadmin").exists():
+        admin = User(
+            username="sysadmin", full_name="系统管理员", is_superuser=True, is_staff=True, area=county
+        )
+        admin.set_password(DEMO_PASSWORD)
+        admin.save()
+        users.append(admin)
+    for username, full_name, unit, role_code, where in PERSONAS:
+        if User.objects.filter(username=username).exists():
+            continue
+        area = areas[where]
+        user = User(username=username, full_name=full_name, unit=unit, area=area)
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        if role_code:
+            RoleAssignment.objects.create(user=user, role=roles[role_code], area=area)
+        users.append(user)
+    return users
+
+
+def logins_table() -> list[tuple[str, str, str]]:
+    rows = [("sysadmin", "系统管理员（全部区域）", DEMO_PASSWORD)]
+    for username, _full_name, _unit, _role, _where in PERSONAS:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            continue
+        a = user.assignments.select_related("role", "area").first()
+        scope = f"{a.role.name} · {a.area.full_name()}" if a else "未分配角色"
+        rows.append((username, scope, DEMO_PASSWORD))
+    return rows

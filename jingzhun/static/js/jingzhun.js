@@ -1,0 +1,11 @@
+// Small behaviours shared by every page. htmx handles partial updates; this file only wires extras.
+document.addEventListener("htmx:responseError", function (evt) {
+  var box = document.getElementById("jz-htmx-error");
+  if (!box) {
+    box = document.createElement("div");
+    box.id = "jz-htmx-error";
+    box.className = "alert alert-danger position-fixed bottom-0 end-0 m-3";
+    document.body.appendChild(box);
+  }
+  box.textContent = "请求失败（" + evt.detail.xhr.status + "），请稍后重试或联系管理员。";
+});
