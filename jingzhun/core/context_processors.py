@@ -9,7 +9,7 @@ def shell(request):
     """Navigation and the user's areas for the base template."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"site_name": settings.JINGZHUN_SITE_NAME}
+        return {"jz_site_name": settings.JINGZHUN_SITE_NAME}
     nav = []
     for url_name, label, icon, capability in NAV_ITEMS:
         if capability and user_paths(user, capability) == []:
@@ -29,4 +29,4 @@ def shell(request):
     scope = []
     if not user.is_superuser:
         scope = [f"{a.role.name}·{a.area.name}" for a in user.assignments.select_related("role", "area")[:4]]
-    return {"site_name": settings.JINGZHUN_SITE_NAME, "nav_items": nav, "user_scope": scope}
+    return {"jz_site_name": settings.JINGZHUN_SITE_NAME, "nav_items": nav, "user_scope": scope}
