@@ -134,4 +134,8 @@ if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in TASKS:
         print(__doc__)
         sys.exit(2)
-    TASKS[sys.argv[1]]()
+    try:
+        TASKS[sys.argv[1]]()
+    except subprocess.CalledProcessError as exc:
+        print(f"命令失败 / command failed (exit {exc.returncode}): {' '.join(map(str, exc.cmd))}", file=sys.stderr)
+        sys.exit(exc.returncode or 1)

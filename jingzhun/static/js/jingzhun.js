@@ -9,3 +9,11 @@ document.addEventListener("htmx:responseError", function (evt) {
   }
   box.textContent = "请求失败（" + evt.detail.xhr.status + "），请稍后重试或联系管理员。";
 });
+
+// Area tree: the first click loads children (htmx, once); later clicks fold and unfold them.
+function jzToggleNode(el) {
+  var open = el.textContent === "▾";
+  el.textContent = open ? "▸" : "▾";
+  var list = el.parentElement.querySelector(":scope > ul");
+  if (list) { list.classList.toggle("d-none", open); }
+}
