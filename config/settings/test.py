@@ -22,3 +22,8 @@ STORAGES = {
 
 # Static files are served by Django's staticfiles app here; whitenoise is for production.
 MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise")]
+
+# Live-server threads must not keep PostgreSQL connections open, or the test database cannot be dropped.
+from .base import DATABASES  # noqa: E402
+
+DATABASES["default"]["CONN_MAX_AGE"] = 0

@@ -14,6 +14,7 @@ urlpatterns = [
     path("users/autocomplete/", views.user_autocomplete, name="user-autocomplete"),
     path("users/<int:pk>/", views.user_detail, name="user-detail"),
     path("users/<int:pk>/edit/", views.user_edit, name="user-edit"),
+    path("users/<int:pk>/reveal-phone/", views.user_reveal_phone, name="user-reveal-phone"),
     path("users/<int:pk>/password/", views.user_password, name="user-password"),
     path("users/<int:pk>/assignments/", views.assignment_add, name="assignment-add"),
     path(

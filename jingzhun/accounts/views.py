@@ -127,6 +127,8 @@ def user_detail(request, pk):
             "assignments": selectors.assignments_of(request.user, target),
             "form": form,
             "can_manage": user_can(request.user, "accounts.manage"),
+            "can_reveal": target.area is not None
+            and user_can(request.user, "core.reveal_sensitive", target.area),
         },
     )
 
@@ -306,3 +308,18 @@ def role_edit(request, code):
             messages.success(request, "角色权限已保存。")
             return redirect("accounts:role-list")
     return render(request, "accounts/role_edit.html", {"role": role, "form": form})
+
+
+@access("scoped")
+@login_required
+@require_POST
+def user_reveal_phone(request, pk):
+    """htmx: swap the masked phone for the full number; the reveal is audited."""
+    from django.http import HttpResponse
+    from django.utils.html import escape
+
+    from jingzhun.core.sensitive import reveal
+
+    target = _visible_user(request, pk)
+    value = reveal(actor=request.user, obj=target, field="phone", area=target.area)
+    return HttpResponse(f'<span data-testid="phone-full">{escape(value) or "-"}</span>')
