@@ -30,8 +30,27 @@ def home(request):
         "township_count": areas.filter(level="township").count(),
         "poor_village_count": areas.filter(is_poor_village=True).count(),
         "recent_jobs": jobs_visible_to(user)[:5],
+        "chart": _villages_by_township(areas),
     }
     return render(request, "core/home.html", context)
+
+
+def _villages_by_township(areas) -> dict | None:
+    """Villages and poor villages per township, for the home page chart (already scoped)."""
+    from django.db.models import Count, Q
+
+    rows = list(
+        areas.filter(level="township")
+        .annotate(
+            villages=Count("children", filter=Q(children__level="village"), distinct=True),
+            poor=Count("children", filter=Q(children__is_poor_village=True), distinct=True),
+        )
+        .order_by("code")
+        .values_list("name", "villages", "poor")[:60]
+    )
+    if not rows:
+        return None
+    return {"names": [r[0] for r in rows], "villages": [r[1] for r in rows], "poor": [r[2] for r in rows]}
 
 
 @access("scoped")

@@ -44,3 +44,17 @@ def test_login_shows_chinese_error_for_wrong_password(browser_page):  # noqa: F8
     login(page, "village_a1", "wrong-password")
     assert "用户名或密码错误" in page.inner_text("main")
     screenshot(page, "login-error")
+
+
+def test_county_admin_home_chart_renders_from_vendored_echarts(browser_page):  # noqa: F811
+    build_personas()
+    page = browser_page
+    failed, foreign = [], []
+    page.on("requestfailed", lambda r: failed.append(r.url))
+    page.on("request", lambda r: None if r.url.startswith((page.base_url, "data:", "blob:")) else foreign.append(r.url))
+    login(page, "county_admin", PASSWORD)
+    page.wait_for_url(page.base_url + "/")
+    page.wait_for_selector("[data-testid=chart-townships] canvas")
+    # Every asset came from the local server: nothing was requested from anywhere else.
+    assert failed == [] and foreign == []
+    screenshot(page, "county-admin-home")
