@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "jingzhun.core",
     "jingzhun.areas",
     "jingzhun.accounts",
+    "jingzhun.register",
     "jingzhun.demo",
 ]
 

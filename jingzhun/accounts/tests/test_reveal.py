@@ -30,10 +30,12 @@ def test_county_admin_reveal_is_audited(client_for, personas):
     assert event.area_path == personas.tree.village_a1.path
 
 
-def test_township_admin_without_reveal_capability_is_refused(client_for, personas):
+def test_inspector_without_reveal_capability_is_refused(client_for, personas):
+    from jingzhun.core.testing import make_user
+
     personas.village_a1.phone = "13912345678"
     personas.village_a1.save()
-    client = client_for(personas.township_a)
+    client = client_for(make_user("inspector", "inspector", personas.tree.county))
     html = client.get(f"/accounts/users/{personas.village_a1.pk}/").content.decode()
     assert 'data-testid="reveal-phone"' not in html
     response = client.post(f"/accounts/users/{personas.village_a1.pk}/reveal-phone/")
