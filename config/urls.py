@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("jingzhun.core.urls")),
     path("accounts/", include("jingzhun.accounts.urls")),
     path("areas/", include("jingzhun.areas.urls")),
+    path("register/", include("jingzhun.register.urls")),
     path("api/", include("config.api_urls")),
     path("i18n/setlang/", access("public")(set_language), name="set_language"),
     path("sysadmin/", admin.site.urls),
