@@ -137,5 +137,8 @@ if __name__ == "__main__":
     try:
         TASKS[sys.argv[1]]()
     except subprocess.CalledProcessError as exc:
-        print(f"命令失败 / command failed (exit {exc.returncode}): {' '.join(map(str, exc.cmd))}", file=sys.stderr)
+        print(
+            f"命令失败 / command failed (exit {exc.returncode}): {' '.join(map(str, exc.cmd))}",
+            file=sys.stderr,
+        )
         sys.exit(exc.returncode or 1)

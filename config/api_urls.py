@@ -31,6 +31,7 @@ class SwaggerView(SpectacularSwaggerView):
 
 class RedocView(SpectacularRedocView):
     access = "public"
+    template_name = "api/redoc.html"  # without the Google Fonts links of the packaged template
 
 
 urlpatterns = [

@@ -12,8 +12,14 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM_CANDIDATES = [os.environ.get("JINGZHUN_CHROMIUM", ""), "/usr/bin/chromium", "/usr/bin/chromium-browser"]
-ARTIFACTS = Path(os.environ.get("JINGZHUN_TEST_ARTIFACTS", Path(__file__).resolve().parent.parent / "test-artifacts"))
+CHROMIUM_CANDIDATES = [
+    os.environ.get("JINGZHUN_CHROMIUM", ""),
+    "/usr/bin/chromium",
+    "/usr/bin/chromium-browser",
+]
+ARTIFACTS = Path(
+    os.environ.get("JINGZHUN_TEST_ARTIFACTS", Path(__file__).resolve().parent.parent / "test-artifacts")
+)
 
 
 def chromium_path() -> str | None:
@@ -39,8 +45,16 @@ def browser_page(live_server):
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=path,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
         )
         context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
         page = context.new_page()

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
-from jingzhun.core.errors import AccessDenied, DomainError
+from jingzhun.core.errors import AccessDenied, DomainError, full_clean_or_raise
 from jingzhun.core.services import audit_record, changed, snapshot
 
 from .choices import ALL, DEFAULT_ROLES
@@ -123,7 +123,7 @@ def user_create(
     )
     _validate_password(password, user)
     user.set_password(password)
-    user.full_clean(exclude=["password"])
+    full_clean_or_raise(user, exclude=["password"])
     user.save()
     for role, a_area in assignments:
         RoleAssignment.objects.create(user=user, role=role, area=a_area)
@@ -150,7 +150,7 @@ def user_update(*, actor, user: User, **fields) -> User:
         if name in fields:
             value = fields[name]
             setattr(user, name, value.strip() if isinstance(value, str) else value)
-    user.full_clean(exclude=["password"])
+    full_clean_or_raise(user, exclude=["password"])
     user.save()
     old, new = changed(before, snapshot(user, USER_FIELDS))
     if new:

@@ -33,6 +33,16 @@ class LogoutView(auth_views.LogoutView):
     access = "public"
 
 
+def lockout_response(request, original_response=None, credentials=None):
+    """django-axes lockout (AXES_LOCKOUT_CALLABLE): the API answers in its JSON error format, pages
+    with the Chinese lockout page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"detail": ["登录失败次数过多，账号已被暂时锁定，请 30 分钟后再试。"]}, status=429
+        )
+    return render(request, "accounts/locked_out.html", status=429)
+
+
 def _need(request, capability):
     if not user_can(request.user, capability):
         raise PermissionDenied("您没有此操作的权限。")

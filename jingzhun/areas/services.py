@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from jingzhun.core.errors import AccessDenied, DomainError
+from jingzhun.core.errors import AccessDenied, DomainError, full_clean_or_raise
 from jingzhun.core.scoping import user_can
 from jingzhun.core.services import audit_record, changed, snapshot
 
@@ -52,7 +52,7 @@ def area_update(*, actor, area: Area, reason: str = "", **fields) -> Area:
         raise DomainError("贫困村退出年度不能早于列为贫困村年度。", field="poor_exited_year")
     if area.urban_rural_class and area.urban_rural_class not in URBAN_RURAL_CLASSES:
         raise DomainError("城乡分类代码应为 111、112、121、122、123、210 或 220。", field="urban_rural_class")
-    area.full_clean()
+    full_clean_or_raise(area)
     area.save()
     old, new = changed(before, snapshot(area, EDITABLE))
     if new:
@@ -70,15 +70,16 @@ def area_stat_save(*, actor, area: Area, year: int, **values) -> AreaYearStat:
         v = values.get(name)
         if v is not None and int(v) < 0:
             raise DomainError("人数/户数不能为负数。", field=name)
-    rp, tp = values.get("rural_population"), values.get("total_population")
-    if rp is not None and tp is not None and rp > tp:
-        raise DomainError("户籍农业人口不能大于户籍总人口。", field="rural_population")
     stat, created = AreaYearStat.objects.get_or_create(area=area, year=year)
     before = {} if created else snapshot(stat, STAT_FIELDS)
     for name in STAT_FIELDS:
         if name in values:
             setattr(stat, name, values[name] if values[name] is not None or name != "source" else "")
-    stat.full_clean()
+    # Checked on the merged row, so that updating one of the two figures cannot break the rule.
+    rp, tp = stat.rural_population, stat.total_population
+    if rp is not None and tp is not None and rp > tp:
+        raise DomainError("户籍农业人口不能大于户籍总人口。", field="rural_population")
+    full_clean_or_raise(stat)
     stat.save()
     old, new = changed(before, snapshot(stat, STAT_FIELDS))
     if new:
@@ -87,7 +88,7 @@ def area_stat_save(*, actor, area: Area, year: int, **values) -> AreaYearStat:
             action="area.stat_save",
             target=area,
             target_label=f"{area.name} {year}年统计",
-            before=old,
+            before=None if created else old,
             after={"year": year, **new},
         )
     return stat
@@ -165,7 +166,10 @@ def _parent_path(code: str, level: str) -> list[str]:
         return [code[:12]]
     if level == AreaLevel.VILLAGE:
         return [code[:9]]
-    return [code[:6], code[:4]]
+    if code[4:6] == "00":
+        return [code[:6], code[:4]]
+    # County digits other than 00 name a county, which must exist: never fall back to the city.
+    return [code[:6]]
 
 
 def area_import(*, actor, table, dry_run: bool, progress=None) -> AreaImportResult:

@@ -37,3 +37,20 @@ def add_to_form(form, error: DomainError) -> None:
     """Attach a DomainError to a Django form, on its field when the form has it."""
     field = error.field if error.field in getattr(form, "fields", {}) else None
     form.add_error(field, error.message)
+
+
+def full_clean_or_raise(obj, **kwargs) -> None:
+    """``obj.full_clean()``, but a model validation failure becomes a DomainError on its first field.
+
+    Services call this instead of ``full_clean`` so that views (which catch DomainError) show a form
+    error instead of answering 500 when the model refuses a value the form let through.
+    """
+    from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+    try:
+        obj.full_clean(**kwargs)
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            name, messages = next(iter(exc.message_dict.items()))
+            raise DomainError(messages[0], field=None if name == NON_FIELD_ERRORS else name) from exc
+        raise DomainError(exc.messages[0]) from exc

@@ -26,7 +26,7 @@ class StyledFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
+        for field in self.fields.values():
             widget = field.widget
             kind = getattr(widget, "input_type", "")
             css = (
@@ -39,6 +39,14 @@ class StyledFormMixin:
             if isinstance(widget, forms.SelectMultiple):
                 css = "form-select"
             widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
-            if self.is_bound and name in self.errors:
-                widget.attrs["class"] += " is-invalid"
-                widget.attrs["aria-invalid"] = "true"
+
+    def add_error(self, field, error):
+        # Mark invalid fields here, not in __init__: reading self.errors there would validate the form
+        # before subclasses finish setting it up (e.g. a role field's queryset), caching wrong errors.
+        super().add_error(field, error)
+        for name in self._errors or {}:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                if "is-invalid" not in attrs.get("class", ""):
+                    attrs["class"] = (attrs.get("class", "") + " is-invalid").strip()
+                attrs["aria-invalid"] = "true"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -123,6 +124,12 @@ def _read_xlsx(path: Path, sheet: str | None):
     return headers, rows()
 
 
+# A formula element (<f>, <f t="shared" …/>, or with a namespace prefix) and the cell references
+# before it, so that the error can name the cell.
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_CELL_REF = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br=\"([A-Z]+)(\d+)\"")
+
+
 def _reject_formulas(path: Path, sheet: str) -> None:
     """Formulas are refused: their cached value may be stale and they can carry injection payloads."""
     import zipfile
@@ -133,9 +140,19 @@ def _reject_formulas(path: Path, sheet: str) -> None:
                 if info.filename.startswith("xl/worksheets/sheet") and info.filename.endswith(".xml"):
                     with zf.open(info) as fh:
                         chunk = fh.read(50_000_000)
-                    if b"<f>" in chunk or b"<f " in chunk:
+                    found = _FORMULA.search(chunk)
+                    if found:
+                        # The <f> is the first child of its <c r="B3">: look just before it.
+                        ref = _CELL_REF.findall(chunk[max(0, found.start() - 1000) : found.start()])
+                        if not ref:
+                            raise DomainError(
+                                "文件中含有公式单元格。请把公式“粘贴为数值”后再导入。", field="file"
+                            )
+                        column, row = ref[-1][0].decode(), int(ref[-1][1])
                         raise DomainError(
-                            "文件中含有公式单元格。请把公式“粘贴为数值”后再导入。", field="file"
+                            f"单元格 {column}{row} 含有公式。请把公式“粘贴为数值”后再导入。",
+                            field="file",
+                            row=row,
                         )
     except zipfile.BadZipFile as exc:
         raise DomainError("无法读取 Excel 文件，请确认为 xlsx 格式。", field="file") from exc

@@ -93,3 +93,22 @@ def build_personas(tree: Tree | None = None) -> Personas:
         cadre=make_user("cadre", "cadre", tree.village_a1),
         no_role=make_user("no_role", None, tree.county),
     )
+
+
+def run_worker() -> None:
+    """Run every queued background task in this process, as ``manage.py db_worker --batch`` would.
+
+    Jobs are queued on commit, so tests that use this need ``django_db(transaction=True)``. The worker
+    installs its own SIGINT/SIGTERM handlers; they are put back afterwards so Ctrl+C still stops pytest.
+    """
+    import signal
+
+    from django.core.management import call_command
+
+    names = [s for s in ("SIGINT", "SIGTERM", "SIGQUIT") if hasattr(signal, s)]
+    saved = {name: signal.getsignal(getattr(signal, name)) for name in names}
+    try:
+        call_command("db_worker", batch=True, startup_delay=False, interval=0, reload=False, verbosity=0)
+    finally:
+        for name, handler in saved.items():
+            signal.signal(getattr(signal, name), handler)

@@ -42,28 +42,39 @@ def create_users(county: Area) -> list[User]:
     areas = persona_areas(county)
     roles = {r.code: r for r in Role.objects.all()}
     users = []
-    if not User.objects.filter(username="sysadmin").exists():
+    admin = User.objects.filter(username="sysadmin").first()
+    if admin is None:
         admin = User(
             username="sysadmin", full_name="系统管理员", is_superuser=True, is_staff=True, area=county
         )
         admin.set_password(DEMO_PASSWORD)
         admin.save()
         users.append(admin)
+    elif admin.area_id is None:
+        admin.area = county
+        admin.save(update_fields=["area"])
     for username, full_name, unit, role_code, where in PERSONAS:
-        if User.objects.filter(username=username).exists():
-            continue
         area = areas[where]
-        user = User(username=username, full_name=full_name, unit=unit, area=area)
-        user.set_password(DEMO_PASSWORD)
-        user.save()
-        if role_code:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(username=username, full_name=full_name, unit=unit, area=area)
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            users.append(user)
+        elif user.area_id is None:
+            # `load_demo --reset` detached the existing demo users from the deleted tree: attach them to
+            # the rebuilt one, or the demo logins would see nothing.
+            user.area = area
+            user.save(update_fields=["area"])
+        if role_code and not user.assignments.exists():
             RoleAssignment.objects.create(user=user, role=roles[role_code], area=area)
-        users.append(user)
     return users
 
 
 def logins_table() -> list[tuple[str, str, str]]:
-    rows = [("sysadmin", "系统管理员（全部区域）", DEMO_PASSWORD)]
+    rows = []
+    if User.objects.filter(username="sysadmin").exists():
+        rows.append(("sysadmin", "系统管理员（全部区域）", DEMO_PASSWORD))
     for username, _full_name, _unit, _role, _where in PERSONAS:
         user = User.objects.filter(username=username).first()
         if user is None:

@@ -51,7 +51,10 @@ def test_county_admin_home_chart_renders_from_vendored_echarts(browser_page):  #
     page = browser_page
     failed, foreign = [], []
     page.on("requestfailed", lambda r: failed.append(r.url))
-    page.on("request", lambda r: None if r.url.startswith((page.base_url, "data:", "blob:")) else foreign.append(r.url))
+    page.on(
+        "request",
+        lambda r: None if r.url.startswith((page.base_url, "data:", "blob:")) else foreign.append(r.url),
+    )
     login(page, "county_admin", PASSWORD)
     page.wait_for_url(page.base_url + "/")
     page.wait_for_selector("[data-testid=chart-townships] canvas")
