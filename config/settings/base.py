@@ -189,5 +189,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("JINGZHUN_LOG_LEVEL", "WARNING")},
 }
 
+# Set to 1 only behind a reverse proxy that overwrites X-Forwarded-For (the audit trail records client IPs).
+JINGZHUN_TRUST_X_FORWARDED_FOR = os.environ.get("JINGZHUN_TRUST_X_FORWARDED_FOR", "0") == "1"
+
 # Product labels used in the UI shell.
 JINGZHUN_SITE_NAME = _("精准帮扶管理系统")

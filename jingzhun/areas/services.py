@@ -207,6 +207,7 @@ def area_import(*, actor, table, dry_run: bool, progress=None) -> AreaImportResu
             level = level_from_code(code)
             if path in known:
                 area = Area.objects.get(path=path)
+                klass = klass or area.urban_rural_class  # an empty cell keeps the class already recorded
                 if area.name != name or area.urban_rural_class != klass:
                     before = snapshot(area, ["name", "urban_rural_class"])
                     area.name, area.urban_rural_class = name, klass
@@ -261,9 +262,13 @@ def _validate_row(actor, code, name, klass, known, pending, seen_codes, number) 
         return "“名称”含有不允许的字符（< > \" ' & 或控制字符）。"
     if klass and klass not in URBAN_RURAL_CLASSES:
         return f"“城乡分类代码”应为 111、112、121、122、123、210 或 220，当前为“{klass[:10]}”。"
-    scope_path = parent_path if parent_path in known else None
-    if scope_path is not None:
-        parent = Area(path=scope_path, name="", level=known[scope_path][1])
+    own_path = Area.path_for(full, level)
+    if own_path in known:
+        # Updating an existing area: the area itself must be in scope (a township may rename itself).
+        if not user_can(actor, "areas.import", Area(path=own_path, name="", level=level)):
+            return "该区划不在您的管理范围内。"
+    elif parent_path in known:
+        parent = Area(path=parent_path, name="", level=known[parent_path][1])
         if not user_can(actor, "areas.import", parent):
             return "上级区划不在您的管理范围内。"
     if PATH_LENGTH[level] != len(Area.path_for(full, level)):

@@ -80,6 +80,14 @@ def area_import_task(job_id: str) -> None:
 
 def _import(job, progress):
     path = Path(job.params["path"])
+    try:
+        return _import_file(job, progress, path)
+    finally:
+        # The upload is only needed for this run; a later try uploads the file again.
+        path.unlink(missing_ok=True)
+
+
+def _import_file(job, progress, path):
     dry_run = job.params.get("dry_run", True)
     progress.update(1, "正在读取文件…", force=True)
     table = read_table(path, required=["统计用区划代码", "名称"], aliases=IMPORT_ALIASES)

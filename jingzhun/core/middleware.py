@@ -6,10 +6,12 @@ from . import context
 
 
 def client_ip(request) -> str | None:
-    # Behind the county's reverse proxy the first X-Forwarded-For hop is the client.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded:
-        return forwarded.split(",")[0].strip()[:45] or None
+    # X-Forwarded-For can be forged by any client; it is trusted only when the deployment says a
+    # reverse proxy in front of us sets it (JINGZHUN_TRUST_X_FORWARDED_FOR=1).
+    if settings.JINGZHUN_TRUST_X_FORWARDED_FOR:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[-1].strip()[:45] or None
     return request.META.get("REMOTE_ADDR")
 
 

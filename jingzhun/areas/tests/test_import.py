@@ -214,8 +214,21 @@ def test_township_admin_cannot_import_under_another_township(tmp_path, personas)
 
 def test_township_admin_cannot_rename_another_townships_village(tmp_path, personas):
     _result, errors = run_import(personas.township_a, csv_file(tmp_path, [["513498200201", "改名村", "220"]]))
-    assert errors == [(2, "上级区划不在您的管理范围内。")]
+    assert errors == [(2, "该区划不在您的管理范围内。")]
     assert Area.objects.get(code="513498200201").name == "乙一村"
+
+
+def test_township_admin_can_rename_its_own_township_and_empty_class_keeps_the_old_one(tmp_path, personas):
+    result, errors = run_import(
+        personas.township_a, csv_file(tmp_path, [["513498100000", "甲镇（新）", ""]]), dry_run=False
+    )
+    assert errors == [] and result.updated == 1
+    township = Area.objects.get(code="513498100000")
+    assert township.name == "甲镇（新）"
+    village = Area.objects.get(code="513498100201")
+    run_import(personas.township_a, csv_file(tmp_path, [["513498100201", "甲一村", ""]]), dry_run=False)
+    village.refresh_from_db()
+    assert village.urban_rural_class == "220"
 
 
 def test_township_admin_cannot_create_a_township(tmp_path, personas):

@@ -112,15 +112,16 @@ def test_editing_an_area_through_the_page_records_the_client_ip(client_for, pers
     assert event.reason == "村名更正"
 
 
-def test_first_forwarded_for_hop_is_recorded_behind_the_proxy(client_for, personas):
+def test_forwarded_for_is_trusted_only_behind_a_configured_proxy(client_for, personas, settings):
     a1 = personas.tree.village_a1
-    client_for(personas.township_a).post(
-        f"/areas/{a1.code}/edit/",
-        {"name": "龙溪村", "urban_rural_class": "220", "note": ""},
-        REMOTE_ADDR="127.0.0.1",
-        HTTP_X_FORWARDED_FOR="192.168.7.8, 127.0.0.1",
-    )
-    assert AuditEvent.objects.get(action="area.update").ip == "192.168.7.8"
+    client = client_for(personas.township_a)
+    # The client forged "6.6.6.6"; our proxy appended the address it saw.
+    forged = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "6.6.6.6, 192.168.7.8"}
+    client.post(f"/areas/{a1.code}/edit/", {"name": "龙溪村", "urban_rural_class": "220", "note": ""}, **forged)
+    assert AuditEvent.objects.get(action="area.update").ip == "127.0.0.1"
+    settings.JINGZHUN_TRUST_X_FORWARDED_FOR = True
+    client.post(f"/areas/{a1.code}/edit/", {"name": "虎溪村", "urban_rural_class": "220", "note": ""}, **forged)
+    assert AuditEvent.objects.filter(action="area.update").order_by("-id").first().ip == "192.168.7.8"
 
 
 def test_request_ip_does_not_leak_into_events_written_after_the_request(client_for, personas):
