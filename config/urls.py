@@ -1,12 +1,13 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
 from jingzhun.core.access import access
 
 admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser
-admin.site.site_header = "精准帮扶管理系统 · 系统维护"
+admin.site.site_header = _("精准帮扶管理系统 · 系统维护")
 
 urlpatterns = [
     path("", include("jingzhun.core.urls")),

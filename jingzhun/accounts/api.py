@@ -1,6 +1,8 @@
 """Account API: the current user, users in scope, token login (throttled by axes)."""
 
 from django.contrib.auth import authenticate
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.authtoken.models import Token
@@ -69,8 +71,8 @@ class UserViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField(label="用户名")
-    password = serializers.CharField(label="密码", style={"input_type": "password"})
+    username = serializers.CharField(label=_("用户名"))
+    password = serializers.CharField(label=_("密码"), style={"input_type": "password"})
 
 
 class TokenResponseSerializer(serializers.Serializer):
@@ -94,6 +96,6 @@ class TokenObtainView(APIView):
             password=data.validated_data["password"],
         )
         if user is None:
-            raise DomainError("用户名或密码错误，或账号已被暂时锁定。", field="password")
-        token, _ = Token.objects.get_or_create(user=user)
+            raise DomainError(gettext("用户名或密码错误，或账号已被暂时锁定。"), field="password")
+        token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})

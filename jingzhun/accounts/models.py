@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from jingzhun.core.models import TimeStampedModel
@@ -23,7 +24,9 @@ class Capability(models.Model):
         ordering = ["module", "code"]
 
     def __str__(self):
-        return f"{self.name}（{self.code}）"
+        # The stored name is the Chinese text declared in code, which is also its msgid.
+        name = gettext(self.name) if self.name else ""
+        return gettext("%(name)s（%(code)s）") % {"name": name, "code": self.code}
 
 
 class Role(TimeStampedModel):
@@ -47,7 +50,8 @@ class Role(TimeStampedModel):
         ordering = ["-rank", "code"]
 
     def __str__(self):
-        return str(self.name)
+        # Default roles are stored with their Chinese names, which are msgids (accounts/choices.py).
+        return gettext(str(self.name)) if self.name else ""
 
 
 class ScopedUserManager(UserManager.from_queryset(ScopedQuerySet)):

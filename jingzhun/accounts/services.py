@@ -8,9 +8,10 @@ from django.apps import apps
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
-from jingzhun.core.errors import AccessDenied, DomainError, full_clean_or_raise
+from jingzhun.core.errors import AccessDenied, DomainError, full_clean_or_raise, join_list
 from jingzhun.core.services import audit_record, changed, snapshot
 
 from .choices import ALL, DEFAULT_ROLES
@@ -67,28 +68,33 @@ def _check_can_assign(actor, role: Role, area) -> None:
         return
     rank = actor.rank_at(area)
     if rank < 0:
-        raise AccessDenied(f"您无权管理“{area.name}”的用户。", field="area")
+        raise AccessDenied(_("您无权管理“%(area)s”的用户。") % {"area": area.name}, field="area")
     if role.rank >= rank:
-        raise AccessDenied(f"您只能分配低于自己权限等级的角色，不能分配“{role.name}”。", field="role")
+        raise AccessDenied(
+            _("您只能分配低于自己权限等级的角色，不能分配“%(role)s”。") % {"role": _(role.name)}, field="role"
+        )
 
 
 def _check_can_manage_user(actor, user: User) -> None:
     if actor.is_superuser:
         return
     if user.is_superuser or user.pk == actor.pk:
-        raise AccessDenied("不能修改该用户。")
+        raise AccessDenied(_("不能修改该用户。"))
     if not User.objects.for_user(actor, "manage").filter(pk=user.pk).exists():
-        raise AccessDenied("该用户不在您的管理范围内。")
+        raise AccessDenied(_("该用户不在您的管理范围内。"))
     for a in user.assignments.select_related("role", "area"):
         if actor.rank_at(a.area) <= a.role.rank:
-            raise AccessDenied(f"该用户拥有“{a.role.name}”角色，高于或等于您的权限等级。")
+            raise AccessDenied(
+                _("该用户拥有“%(role)s”角色，高于或等于您的权限等级。") % {"role": _(a.role.name)}
+            )
 
 
 def _validate_password(password: str, user: User | None = None) -> None:
     try:
         validate_password(password, user)
     except ValidationError as exc:
-        raise DomainError("；".join(exc.messages), field="password") from exc
+        # Translators: separator between several password problems in one message.
+        raise DomainError(_("；").join(exc.messages), field="password") from exc
 
 
 # --- services --------------------------------------------------------------------------------------
@@ -109,13 +115,13 @@ def user_create(
     """Create a user whose home area lies in the actor's subtree, with roles below the actor's."""
     username = (username or "").strip()
     if not username:
-        raise DomainError("请填写用户名。", field="username")
+        raise DomainError(_("请填写用户名。"), field="username")
     if User.objects.filter(username__iexact=username).exists():
-        raise DomainError(f"用户名“{username}”已被使用。", field="username")
+        raise DomainError(_("用户名“%(username)s”已被使用。") % {"username": username}, field="username")
     if area is None:
-        raise DomainError("请选择归属区域。", field="area")
+        raise DomainError(_("请选择归属区域。"), field="area")
     if not actor.is_superuser and actor.rank_at(area) < 0:
-        raise AccessDenied(f"您无权在“{area.name}”创建用户。", field="area")
+        raise AccessDenied(_("您无权在“%(area)s”创建用户。") % {"area": area.name}, field="area")
     for role, a_area in assignments:
         _check_can_assign(actor, role, a_area)
     user = User(
@@ -143,9 +149,9 @@ def user_update(*, actor, user: User, **fields) -> User:
     before = snapshot(user, USER_FIELDS)
     new_area = fields.get("area", user.area)
     if new_area is None:
-        raise DomainError("请选择归属区域。", field="area")
+        raise DomainError(_("请选择归属区域。"), field="area")
     if not actor.is_superuser and actor.rank_at(new_area) < 0:
-        raise AccessDenied(f"您无权把用户移到“{new_area.name}”。", field="area")
+        raise AccessDenied(_("您无权把用户移到“%(area)s”。") % {"area": new_area.name}, field="area")
     for name in ("full_name", "phone", "unit", "area", "is_active"):
         if name in fields:
             value = fields[name]
@@ -171,12 +177,15 @@ def user_set_password(*, actor, user: User, password: str) -> None:
 @transaction.atomic
 def assignment_add(*, actor, user: User, role: Role, area) -> RoleAssignment:
     if actor.pk == user.pk and not actor.is_superuser:
-        raise AccessDenied("不能给自己分配角色。")
+        raise AccessDenied(_("不能给自己分配角色。"))
     if not actor.is_superuser and not User.objects.for_user(actor, "manage").filter(pk=user.pk).exists():
-        raise AccessDenied("该用户不在您的管理范围内。")
+        raise AccessDenied(_("该用户不在您的管理范围内。"))
     _check_can_assign(actor, role, area)
     if RoleAssignment.objects.filter(user=user, role=role, area=area).exists():
-        raise DomainError(f"该用户已在“{area.name}”拥有“{role.name}”角色。", field="role")
+        raise DomainError(
+            _("该用户已在“%(area)s”拥有“%(role)s”角色。") % {"area": area.name, "role": _(role.name)},
+            field="role",
+        )
     assignment = RoleAssignment.objects.create(user=user, role=role, area=area)
     user.forget_assignments()
     audit_record(
@@ -192,7 +201,7 @@ def assignment_add(*, actor, user: User, role: Role, area) -> RoleAssignment:
 @transaction.atomic
 def assignment_remove(*, actor, assignment: RoleAssignment) -> None:
     if assignment.user_id == actor.pk and not actor.is_superuser:
-        raise AccessDenied("不能移除自己的角色。")
+        raise AccessDenied(_("不能移除自己的角色。"))
     _check_can_assign(actor, assignment.role, assignment.area)
     user = assignment.user
     audit_record(
@@ -209,13 +218,15 @@ def assignment_remove(*, actor, assignment: RoleAssignment) -> None:
 @transaction.atomic
 def role_set_capabilities(*, actor, role: Role, capability_codes: list[str]) -> Role:
     if not (actor.is_superuser or actor.has_capability("accounts.roles")):
-        raise AccessDenied("您无权编辑角色权限。")
+        raise AccessDenied(_("您无权编辑角色权限。"))
     if not actor.is_superuser and role.rank >= max(r for _p, _c, r, _caps in actor._assignment_rows()):
-        raise AccessDenied("只能编辑低于自己权限等级的角色。")
+        raise AccessDenied(_("只能编辑低于自己权限等级的角色。"))
     caps = list(Capability.objects.filter(code__in=capability_codes))
     unknown = set(capability_codes) - {c.code for c in caps}
     if unknown:
-        raise DomainError(f"未知权限项：{'、'.join(sorted(unknown))}", field="capabilities")
+        raise DomainError(
+            _("未知权限项：%(codes)s") % {"codes": join_list(sorted(unknown))}, field="capabilities"
+        )
     before = sorted(role.capabilities.values_list("code", flat=True))
     role.capabilities.set(caps)
     audit_record(

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
@@ -35,17 +36,17 @@ class LogoutView(auth_views.LogoutView):
 
 def lockout_response(request, original_response=None, credentials=None):
     """django-axes lockout (AXES_LOCKOUT_CALLABLE): the API answers in its JSON error format, pages
-    with the Chinese lockout page."""
+    with the lockout page."""
     if request.path.startswith("/api/"):
         return JsonResponse(
-            {"detail": ["登录失败次数过多，账号已被暂时锁定，请 30 分钟后再试。"]}, status=429
+            {"detail": [_("登录失败次数过多，账号已被暂时锁定，请 30 分钟后再试。")]}, status=429
         )
     return render(request, "accounts/locked_out.html", status=429)
 
 
 def _need(request, capability):
     if not user_can(request.user, capability):
-        raise PermissionDenied("您没有此操作的权限。")
+        raise PermissionDenied(_("您没有此操作的权限。"))
 
 
 def _resolve_area(request, form, field="area", capability="accounts.manage"):
@@ -53,10 +54,10 @@ def _resolve_area(request, form, field="area", capability="accounts.manage"):
     code = (form.cleaned_data.get(field) or "").strip()
     area = Area.objects.for_user(request.user).filter(code=code).first()
     if area is None:
-        form.add_error(field, "区划代码不存在或不在您的管理范围内。")
+        form.add_error(field, _("区划代码不存在或不在您的管理范围内。"))
         return None
     if not user_can(request.user, capability, area):
-        form.add_error(field, "您无权管理该区域的用户。")
+        form.add_error(field, _("您无权管理该区域的用户。"))
         return None
     return area
 
@@ -76,7 +77,7 @@ def profile(request):
             from django.contrib.auth import update_session_auth_hash
 
             update_session_auth_hash(request, request.user)
-            messages.success(request, "密码已修改。")
+            messages.success(request, _("密码已修改。"))
             return redirect("accounts:profile")
     token = Token.objects.filter(user=request.user).first()
     return render(
@@ -95,7 +96,9 @@ def profile(request):
 @require_POST
 def token_regenerate(request):
     token = services.token_regenerate(actor=request.user)
-    messages.success(request, f"已生成新的 API 令牌：{token.key}（请妥善保存，旧令牌已失效）")
+    messages.success(
+        request, _("已生成新的 API 令牌：%(token)s（请妥善保存，旧令牌已失效）") % {"token": token.key}
+    )
     return redirect("accounts:profile")
 
 
@@ -167,7 +170,7 @@ def user_create(request):
             except DomainError as exc:
                 add_to_form(form, exc)
             else:
-                messages.success(request, f"已创建用户 {user.username}。")
+                messages.success(request, _("已创建用户 %(username)s。") % {"username": user.username})
                 return redirect("accounts:user-detail", pk=user.pk)
     return render(request, "accounts/user_form.html", {"form": form, "creating": True})
 
@@ -194,7 +197,7 @@ def user_edit(request, pk):
             except DomainError as exc:
                 add_to_form(form, exc)
             else:
-                messages.success(request, "已保存。")
+                messages.success(request, _("已保存。"))
                 return redirect("accounts:user-detail", pk=target.pk)
     return render(request, "accounts/user_form.html", {"form": form, "target": target})
 
@@ -213,7 +216,7 @@ def user_password(request, pk):
         except DomainError as exc:
             add_to_form(form, exc)
         else:
-            messages.success(request, "密码已重置。")
+            messages.success(request, _("密码已重置。"))
             return redirect("accounts:user-detail", pk=target.pk)
     return render(request, "accounts/user_password.html", {"form": form, "target": target})
 
@@ -235,7 +238,7 @@ def assignment_add(request, pk):
             except DomainError as exc:
                 add_to_form(form, exc)
             else:
-                messages.success(request, "已分配角色。")
+                messages.success(request, _("已分配角色。"))
                 return redirect("accounts:user-detail", pk=target.pk)
     return render(
         request,
@@ -264,7 +267,7 @@ def assignment_remove(request, pk, assignment_pk):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "已移除角色。")
+        messages.success(request, _("已移除角色。"))
     return redirect("accounts:user-detail", pk=target.pk)
 
 
@@ -301,7 +304,7 @@ def role_edit(request, code):
     _need(request, "accounts.roles")
     role = Role.objects.filter(code=code).first()
     if role is None:
-        raise Http404("角色不存在。")
+        raise Http404(_("角色不存在。"))
     form = RoleCapabilitiesForm(
         request.POST or None, initial={"capabilities": list(role.capabilities.values_list("code", flat=True))}
     )
@@ -315,7 +318,7 @@ def role_edit(request, code):
         except DomainError as exc:
             add_to_form(form, exc)
         else:
-            messages.success(request, "角色权限已保存。")
+            messages.success(request, _("角色权限已保存。"))
             return redirect("accounts:role-list")
     return render(request, "accounts/role_edit.html", {"role": role, "form": form})
 

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 CAPABILITIES = [
     ("areas.view", _("查看行政区划")),
@@ -17,6 +18,17 @@ class AreaLevel(models.TextChoices):
     HAMLET = "hamlet", _("自然村")
     GROUP = "group", _("村民组")
 
+
+# "下辖 N 个…" on an area's page: how many areas of each level lie below it (``% {"n": count}``).
+LEVEL_COUNT_LABELS = {
+    AreaLevel.PROVINCE: ngettext_lazy("%(n)s 个省", "%(n)s 个省", "n"),
+    AreaLevel.CITY: ngettext_lazy("%(n)s 个市", "%(n)s 个市", "n"),
+    AreaLevel.COUNTY: ngettext_lazy("%(n)s 个县(区)", "%(n)s 个县(区)", "n"),
+    AreaLevel.TOWNSHIP: ngettext_lazy("%(n)s 个乡镇", "%(n)s 个乡镇", "n"),
+    AreaLevel.VILLAGE: ngettext_lazy("%(n)s 个行政村", "%(n)s 个行政村", "n"),
+    AreaLevel.HAMLET: ngettext_lazy("%(n)s 个自然村", "%(n)s 个自然村", "n"),
+    AreaLevel.GROUP: ngettext_lazy("%(n)s 个村民组", "%(n)s 个村民组", "n"),
+}
 
 # Order of levels from the top; index is the depth.
 LEVEL_ORDER = [

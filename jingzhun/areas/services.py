@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from jingzhun.core.errors import AccessDenied, DomainError, full_clean_or_raise
 from jingzhun.core.scoping import user_can
@@ -30,7 +31,7 @@ STAT_FIELDS = ["rural_population", "rural_households", "total_population", "area
 
 def _require(actor, capability: str, area: Area) -> None:
     if not user_can(actor, capability, area):
-        raise AccessDenied(f"您无权修改“{area.name}”。")
+        raise AccessDenied(_("您无权修改“%(area)s”。") % {"area": area.name})
 
 
 @transaction.atomic
@@ -40,18 +41,20 @@ def area_update(*, actor, area: Area, reason: str = "", **fields) -> Area:
     before = snapshot(area, EDITABLE)
     for name, value in fields.items():
         if name not in EDITABLE:
-            raise DomainError(f"字段“{name}”不能在此修改。", field=name)
+            raise DomainError(_("字段“%(field)s”不能在此修改。") % {"field": name}, field=name)
         setattr(area, name, value.strip() if isinstance(value, str) else value)
     if not area.name:
-        raise DomainError("名称不能为空。", field="name")
+        raise DomainError(_("名称不能为空。"), field="name")
     if area.is_poor_village and area.level != AreaLevel.VILLAGE:
-        raise DomainError("只有行政村可以标记为贫困村。", field="is_poor_village")
+        raise DomainError(_("只有行政村可以标记为贫困村。"), field="is_poor_village")
     if area.poor_exited_year and not area.poor_listed_year:
-        raise DomainError("填写退出年度前请先填写列为贫困村年度。", field="poor_listed_year")
+        raise DomainError(_("填写退出年度前请先填写列为贫困村年度。"), field="poor_listed_year")
     if area.poor_exited_year and area.poor_listed_year and area.poor_exited_year < area.poor_listed_year:
-        raise DomainError("贫困村退出年度不能早于列为贫困村年度。", field="poor_exited_year")
+        raise DomainError(_("贫困村退出年度不能早于列为贫困村年度。"), field="poor_exited_year")
     if area.urban_rural_class and area.urban_rural_class not in URBAN_RURAL_CLASSES:
-        raise DomainError("城乡分类代码应为 111、112、121、122、123、210 或 220。", field="urban_rural_class")
+        raise DomainError(
+            _("城乡分类代码应为 111、112、121、122、123、210 或 220。"), field="urban_rural_class"
+        )
     full_clean_or_raise(area)
     area.save()
     old, new = changed(before, snapshot(area, EDITABLE))
@@ -65,11 +68,11 @@ def area_stat_save(*, actor, area: Area, year: int, **values) -> AreaYearStat:
     """Create or update the statistics of ``area`` for ``year``."""
     _require(actor, "areas.change", area)
     if not 2000 <= int(year) <= 2100:
-        raise DomainError("年度应在 2000 至 2100 之间。", field="year")
+        raise DomainError(_("年度应在 2000 至 2100 之间。"), field="year")
     for name in ("rural_population", "rural_households", "total_population"):
         v = values.get(name)
         if v is not None and int(v) < 0:
-            raise DomainError("人数/户数不能为负数。", field=name)
+            raise DomainError(_("人数/户数不能为负数。"), field=name)
     stat, created = AreaYearStat.objects.get_or_create(area=area, year=year)
     before = {} if created else snapshot(stat, STAT_FIELDS)
     for name in STAT_FIELDS:
@@ -78,7 +81,7 @@ def area_stat_save(*, actor, area: Area, year: int, **values) -> AreaYearStat:
     # Checked on the merged row, so that updating one of the two figures cannot break the rule.
     rp, tp = stat.rural_population, stat.total_population
     if rp is not None and tp is not None and rp > tp:
-        raise DomainError("户籍农业人口不能大于户籍总人口。", field="rural_population")
+        raise DomainError(_("户籍农业人口不能大于户籍总人口。"), field="rural_population")
     full_clean_or_raise(stat)
     stat.save()
     old, new = changed(before, snapshot(stat, STAT_FIELDS))
@@ -87,7 +90,7 @@ def area_stat_save(*, actor, area: Area, year: int, **values) -> AreaYearStat:
             actor=actor,
             action="area.stat_save",
             target=area,
-            target_label=f"{area.name} {year}年统计",
+            target_label=_("%(area)s %(year)s年统计") % {"area": area.name, "year": year},
             before=None if created else old,
             after={"year": year, **new},
         )
@@ -123,7 +126,7 @@ def load_national_divisions(path: Path = NATIONAL_CSV) -> int:
                 actor=None,
                 action="area.load_national",
                 target_type="areas.area",
-                target_label="全国省市县区划",
+                target_label=_("全国省市县区划"),
                 after={"added": added, "source": path.name},
             )
     return added
@@ -231,7 +234,7 @@ def area_import(*, actor, table, dry_run: bool, progress=None) -> AreaImportResu
             actor=actor,
             action="area.import",
             target_type="areas.area",
-            target_label="区划名单导入",
+            target_label=_("区划名单导入"),
             area=actor.area if getattr(actor, "area", None) else None,
             after={"rows": result.rows, "created": result.created, "updated": result.updated},
         )
@@ -240,37 +243,41 @@ def area_import(*, actor, table, dry_run: bool, progress=None) -> AreaImportResu
 
 def _validate_row(actor, code, name, klass, known, pending, seen_codes, number) -> str:
     if not code:
-        return "“统计用区划代码”不能为空。"
+        return _("“统计用区划代码”不能为空。")
     if not code.isdigit() or len(code) not in (9, 12, 15):
-        return f"“统计用区划代码”应为 12 位数字（村民组为 15 位），当前为“{code[:20]}”。"
+        return _("“统计用区划代码”应为 12 位数字（村民组为 15 位），当前为“%(code)s”。") % {"code": code[:20]}
     full = code + "000" if len(code) == 9 else code
     if full in seen_codes:
-        return f"代码 {full} 与第{seen_codes[full]}行重复。"
+        return _("代码 %(code)s 与第%(row)s行重复。") % {"code": full, "row": seen_codes[full]}
     level = level_from_code(full)
     parents = [p for p in _parent_path(full, level) if p in known or p in pending]
     if not parents:
-        return f"找不到上级区划（代码应以上级区划代码 {_parent_path(full, level)[0]} 开头，且上级须已存在或在本文件中）。"
+        return _("找不到上级区划（代码应以上级区划代码 %(parent)s 开头，且上级须已存在或在本文件中）。") % {
+            "parent": _parent_path(full, level)[0]
+        }
     parent_path = parents[0]
     parent_level = known[parent_path][1] if parent_path in known else level_from_code(pending[parent_path][1])
     if level == AreaLevel.TOWNSHIP and parent_level not in (AreaLevel.COUNTY, AreaLevel.CITY):
-        return "乡镇的上级应为县(区)。"
+        return _("乡镇的上级应为县(区)。")
     if not name:
-        return "“名称”不能为空。"
+        return _("“名称”不能为空。")
     if len(name) > 100:
-        return f"“名称”过长（{len(name)} 个字符，最多 100）。"
+        return _("“名称”过长（%(length)s 个字符，最多 %(max)s）。") % {"length": len(name), "max": 100}
     if any(ch in name for ch in "<>\"'&") or any(ord(ch) < 32 for ch in name):
-        return "“名称”含有不允许的字符（< > \" ' & 或控制字符）。"
+        return _("“名称”含有不允许的字符（< > \" ' & 或控制字符）。")
     if klass and klass not in URBAN_RURAL_CLASSES:
-        return f"“城乡分类代码”应为 111、112、121、122、123、210 或 220，当前为“{klass[:10]}”。"
+        return _("“城乡分类代码”应为 111、112、121、122、123、210 或 220，当前为“%(value)s”。") % {
+            "value": klass[:10]
+        }
     own_path = Area.path_for(full, level)
     if own_path in known:
         # Updating an existing area: the area itself must be in scope (a township may rename itself).
         if not user_can(actor, "areas.import", Area(path=own_path, name="", level=level)):
-            return "该区划不在您的管理范围内。"
+            return _("该区划不在您的管理范围内。")
     elif parent_path in known:
         parent = Area(path=parent_path, name="", level=known[parent_path][1])
         if not user_can(actor, "areas.import", parent):
-            return "上级区划不在您的管理范围内。"
+            return _("上级区划不在您的管理范围内。")
     if PATH_LENGTH[level] != len(Area.path_for(full, level)):
-        return "代码长度与级别不符。"
+        return _("代码长度与级别不符。")
     return ""

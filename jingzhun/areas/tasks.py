@@ -1,10 +1,16 @@
-"""Background jobs of the areas app: export the visible tree, import township/village/group lists."""
+"""Background jobs of the areas app: export the visible tree, import township/village/group lists.
+
+Progress and result messages are translated when written (in the worker's language); the column
+headers, sheet and file names of the xlsx files are the file format and stay Chinese.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from django.core.files.base import ContentFile
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_tasks import task
 
 from jingzhun.core.jobs import JobOutcome, run_job
@@ -29,13 +35,20 @@ def _export(job, progress):
     if root is not None:
         qs = qs.filter(path__startswith=root.path)
     total = qs.count()
-    progress.update(1, f"共 {total} 个区划，正在导出…", force=True)
+    progress.update(
+        1,
+        ngettext("共 %(count)s 个区划，正在导出…", "共 %(count)s 个区划，正在导出…", total)
+        % {"count": total},
+        force=True,
+    )
     names = dict(qs.values_list("id", "name"))
 
     def rows():
         for i, a in enumerate(qs.order_by("path").iterator(chunk_size=2000), start=1):
             if i % 500 == 0:
-                progress.update(i * 100 / max(total, 1), f"已导出 {i} / {total}")
+                progress.update(
+                    i * 100 / max(total, 1), _("已导出 %(done)s / %(total)s") % {"done": i, "total": total}
+                )
             yield [
                 a.code,
                 a.name,
@@ -67,7 +80,7 @@ def _export(job, progress):
         title_line=f"{root.full_name() if root else '全部区划'} 区划清单",
     )
     return JobOutcome(
-        message=f"已导出 {total} 个区划",
+        message=ngettext("已导出 %(count)s 个区划", "已导出 %(count)s 个区划", total) % {"count": total},
         result={"rows": total},
         result_file=("区划清单.xlsx", ContentFile(data)),
     )
@@ -89,13 +102,15 @@ def _import(job, progress):
 
 def _import_file(job, progress, path):
     dry_run = job.params.get("dry_run", True)
-    progress.update(1, "正在读取文件…", force=True)
+    progress.update(1, _("正在读取文件…"), force=True)
     table = read_table(path, required=["统计用区划代码", "名称"], aliases=IMPORT_ALIASES)
     result = area_import(
         actor=job.owner,
         table=table,
         dry_run=dry_run,
-        progress=lambda n: progress.update(min(90, 5 + n / 50), f"已校验 {n} 行"),
+        progress=lambda n: progress.update(
+            min(90, 5 + n / 50), ngettext("已校验 %(count)s 行", "已校验 %(count)s 行", n) % {"count": n}
+        ),
     )
     summary = {
         "rows": result.rows,
@@ -108,13 +123,28 @@ def _import_file(job, progress, path):
         data = error_workbook(table.headers or IMPORT_HEADERS, result.errors)
         return JobOutcome(
             ok=False,
-            message=f"校验未通过：{len(result.errors)} 行有错误，未写入任何数据。请下载错误清单修改后重新导入。",
+            message=ngettext(
+                "校验未通过：%(count)s 行有错误，未写入任何数据。请下载错误清单修改后重新导入。",
+                "校验未通过：%(count)s 行有错误，未写入任何数据。请下载错误清单修改后重新导入。",
+                len(result.errors),
+            )
+            % {"count": len(result.errors)},
             result=summary,
             errors=[{"row": n, "message": m} for n, _v, m in result.errors[:200]],
             result_file=("区划导入错误清单.xlsx", ContentFile(data)),
         )
     if dry_run:
-        return JobOutcome(message=f"校验通过：共 {result.rows} 行，可以正式导入。", result=summary)
+        return JobOutcome(
+            message=ngettext(
+                "校验通过：共 %(count)s 行，可以正式导入。",
+                "校验通过：共 %(count)s 行，可以正式导入。",
+                result.rows,
+            )
+            % {"count": result.rows},
+            result=summary,
+        )
     return JobOutcome(
-        message=f"导入完成：新增 {result.created} 个，更新 {result.updated} 个。", result=summary
+        message=_("导入完成：新增 %(created)s 个，更新 %(updated)s 个。")
+        % {"created": result.created, "updated": result.updated},
+        result=summary,
     )

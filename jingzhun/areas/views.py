@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jingzhun.core.access import access
@@ -18,6 +19,7 @@ from jingzhun.core.scoping import user_can
 from jingzhun.core.services import job_enqueue
 
 from . import selectors
+from .choices import LEVEL_COUNT_LABELS
 from .forms import AreaForm, AreaImportForm, AreaYearStatForm
 from .services import area_stat_save, area_update
 from .tasks import area_export_task, area_import_task
@@ -26,13 +28,13 @@ from .tasks import area_export_task, area_import_task
 def _area_or_404(request, code):
     area = selectors.area_by_code(request.user, code)
     if area is None:
-        raise Http404("区划不存在或不在您的范围内。")
+        raise Http404(_("区划不存在或不在您的范围内。"))
     return area
 
 
 def _need(request, capability, area=None):
     if not user_can(request.user, capability, area):
-        raise PermissionDenied("您没有此操作的权限。")
+        raise PermissionDenied(_("您没有此操作的权限。"))
 
 
 @access("scoped")
@@ -52,6 +54,11 @@ def children(request, code):
     )
 
 
+def _level_count_labels(counts: dict[str, int]) -> list[str]:
+    """["2 个乡镇", "5 个行政村"]: the areas below, by level from the top, in the UI language."""
+    return [label % {"n": counts[level]} for level, label in LEVEL_COUNT_LABELS.items() if counts.get(level)]
+
+
 @access("scoped")
 @login_required
 def detail(request, code):
@@ -61,7 +68,7 @@ def detail(request, code):
         "ancestors": [a for a in area.ancestors() if selectors.area_by_code(request.user, a.code)],
         "children": selectors.children_of(request.user, area)[:500],
         "stats": selectors.year_stats(request.user, area),
-        "level_counts": selectors.level_counts(request.user, area),
+        "level_counts": _level_count_labels(selectors.level_counts(request.user, area)),
         "can_change": user_can(request.user, "areas.change", area),
         "can_import": user_can(request.user, "areas.import", area),
     }
@@ -81,7 +88,7 @@ def edit(request, code):
         except DomainError as exc:
             add_to_form(form, exc)
         else:
-            messages.success(request, "已保存。")
+            messages.success(request, _("已保存。"))
             return redirect("areas:detail", code=area.code)
     return render(request, "areas/edit.html", {"area": area, "form": form})
 
@@ -93,7 +100,7 @@ def stat_edit(request, code, year=None):
     _need(request, "areas.change", area)
     instance = selectors.year_stats(request.user, area).filter(year=year).first() if year else None
     if year and instance is None:
-        raise Http404("没有该年度的统计数据。")
+        raise Http404(_("没有该年度的统计数据。"))
     form = AreaYearStatForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -102,7 +109,7 @@ def stat_edit(request, code, year=None):
         except DomainError as exc:
             add_to_form(form, exc)
         else:
-            messages.success(request, "统计数据已保存。")
+            messages.success(request, _("统计数据已保存。"))
             return redirect("areas:detail", code=area.code)
     return render(request, "areas/stat_edit.html", {"area": area, "form": form, "year": year})
 
@@ -128,7 +135,8 @@ def import_view(request, code):
             kind="areas.import",
             area=area,
             task=area_import_task,
-            title=f"{'校验' if dry_run else '导入'}区划名单：{upload.name[:80]}",
+            title=(_("校验区划名单：%(file)s") if dry_run else _("导入区划名单：%(file)s"))
+            % {"file": upload.name[:80]},
             params={"path": str(target), "dry_run": dry_run, "file_name": upload.name[:200]},
         )
         return redirect("core:job-detail", pk=job.pk)
@@ -145,7 +153,7 @@ def export(request, code):
         kind="areas.export",
         area=area,
         task=area_export_task,
-        title=f"导出区划清单：{area.name}",
+        title=_("导出区划清单：%(area)s") % {"area": area.name},
     )
     return redirect("core:job-detail", pk=job.pk)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -14,7 +15,7 @@ from .models import AuditEvent, Job
 
 
 def exception_handler(exc, context):
-    """Every API error is a JSON field map with Chinese messages: {"field": ["…"]}."""
+    """Every API error is a JSON field map of messages in the request's language: {"field": ["…"]}."""
     if isinstance(exc, AccessDenied):
         return Response({"detail": [exc.message]}, status=403)
     if isinstance(exc, DomainError):
@@ -23,9 +24,9 @@ def exception_handler(exc, context):
         data = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         return Response(data, status=400)
     if isinstance(exc, Http404):
-        exc = exceptions.NotFound("未找到，或不在您的区域范围内。")
+        exc = exceptions.NotFound(_("未找到，或不在您的区域范围内。"))
     elif isinstance(exc, PermissionDenied):
-        exc = exceptions.PermissionDenied("您没有执行此操作的权限。")
+        exc = exceptions.PermissionDenied(_("您没有执行此操作的权限。"))
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(response.data, dict) and "detail" in response.data:
         detail = response.data["detail"]

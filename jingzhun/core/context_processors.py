@@ -28,5 +28,9 @@ def shell(request):
         )
     scope = []
     if not user.is_superuser:
-        scope = [f"{a.role.name}·{a.area.name}" for a in user.assignments.select_related("role", "area")[:4]]
+        # The template translates the role name (default roles are stored under their msgids).
+        scope = [
+            {"role": a.role.name, "area": a.area.name}
+            for a in user.assignments.select_related("role", "area")[:4]
+        ]
     return {"jz_site_name": settings.JINGZHUN_SITE_NAME, "nav_items": nav, "user_scope": scope}

@@ -1,11 +1,14 @@
 """The one domain error type.
 
-Services raise DomainError when a business rule is broken. It carries a Chinese message and, when the
-problem is about one input, the field name (and for imports, the row). Views turn it into a form error,
+Services raise DomainError when a business rule is broken. It carries a message (translated with
+``gettext`` when raised: Chinese unless the user switched the UI language) and, when the problem is
+about one input, the field name (and for imports, the row). Views turn it into a form error,
 the API into a 400 with a field map, importers into a row error.
 """
 
 from __future__ import annotations
+
+from django.utils.translation import gettext
 
 
 class DomainError(Exception):
@@ -22,15 +25,24 @@ class DomainError(Exception):
         return {self.field or "non_field_errors": [self.message]}
 
     def __str__(self) -> str:  # pragma: no cover - trivial
-        prefix = f"第{self.row}行：" if self.row else ""
-        return prefix + self.message
+        if self.row:
+            return gettext("第%(row)s行：%(message)s") % {"row": self.row, "message": self.message}
+        return self.message
 
 
 class AccessDenied(DomainError):
     """The actor may not perform this action on this target."""
 
-    def __init__(self, message: str = "您没有执行此操作的权限。", **kwargs):
+    def __init__(self, message: str | None = None, **kwargs):
+        if message is None:
+            message = gettext("您没有执行此操作的权限。")
         super().__init__(message, code="permission_denied", **kwargs)
+
+
+def join_list(items) -> str:
+    """Items joined with the list separator of the UI language, for messages (、 in Chinese)."""
+    # Translators: separator between the items of an inline list (“甲、乙、丙”).
+    return gettext("、").join(str(i) for i in items)
 
 
 def add_to_form(form, error: DomainError) -> None:

@@ -8,8 +8,10 @@ state changes, error capture and a ``Progress`` reporter::
         run_job(job_id, _export)
 
     def _export(job, progress):
-        progress.update(10, "正在读取…")
-        return JobOutcome(message="完成", result={...}, result_file=("a.xlsx", ContentFile(data)))
+        progress.update(10, gettext("正在读取…"))
+        return JobOutcome(message=gettext("完成"), result={...}, result_file=("a.xlsx", ContentFile(data)))
+
+Messages are stored as text, so they are translated when written, in the worker's language (Chinese).
 
 Progress goes to a file-based cache (readable by the web process even while the worker holds a long
 transaction) and, when no transaction is open, to the Job row as well.
@@ -25,6 +27,7 @@ from dataclasses import dataclass, field
 
 from django.core.cache import caches
 from django.db import connection
+from django.utils.translation import gettext
 
 from .errors import DomainError
 from .models import Job
@@ -37,9 +40,13 @@ def _key(job_id) -> str:
     return f"job-progress:{job_id}"
 
 
+def _done() -> str:
+    return gettext("完成")
+
+
 @dataclass
 class JobOutcome:
-    message: str = "完成"
+    message: str = field(default_factory=_done)
     result: dict | None = None
     errors: list = field(default_factory=list)
     result_file: tuple | None = None  # (file name, django File/ContentFile)
@@ -93,7 +100,7 @@ def run_job(job_id: str, body: Callable[[Job, Progress], JobOutcome]) -> None:
         job_mark_finished(
             job,
             ok=False,
-            message=f"任务出错：{exc.__class__.__name__}: {exc}"[:300],
+            message=(gettext("任务出错：%(error)s") % {"error": f"{exc.__class__.__name__}: {exc}"})[:300],
             errors=[{"message": traceback.format_exc()[-2000:]}],
         )
     else:

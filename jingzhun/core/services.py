@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from . import context
 from .choices import JobState
@@ -99,7 +100,8 @@ def record_sensitive_view(*, actor, target: models.Model, field: str, area=None)
 
 def _actor_name(actor) -> str:
     if actor is None:
-        return "系统"
+        # Translators: the actor name recorded for changes made by the system itself.
+        return gettext("系统")
     full = getattr(actor, "full_name", "") or ""
     return (full or getattr(actor, "username", "") or str(actor))[:150]
 

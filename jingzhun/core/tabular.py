@@ -4,6 +4,8 @@
   UTF-8 with BOM and GB18030/GBK. It rejects formulas in xlsx cells and over-long cells.
 - ``write_xlsx`` writes a sheet with Chinese headers; ``error_workbook`` returns the original rows with
   an extra 错误说明 column, for users to fix and re-upload.
+
+Headers and sheet names are the file format and stay Chinese; error messages follow the UI language.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import DomainError
+from django.utils.translation import gettext as _
+
+from .errors import DomainError, join_list
 
 MAX_CELL = 2000
 ENCODINGS = ("utf-8-sig", "gb18030")
@@ -44,7 +48,9 @@ def detect_encoding(raw: bytes) -> str:
             return enc
         except UnicodeDecodeError:
             continue
-    raise DomainError("无法识别文件编码，请另存为 UTF-8 或 GBK 编码的 CSV，或使用 xlsx 文件。", field="file")
+    raise DomainError(
+        _("无法识别文件编码，请另存为 UTF-8 或 GBK 编码的 CSV，或使用 xlsx 文件。"), field="file"
+    )
 
 
 def read_table(
@@ -62,26 +68,29 @@ def read_table(
     path = Path(path)
     suffix = path.suffix.lower()
     if path.stat().st_size == 0:
-        raise DomainError("文件为空。", field="file")
+        raise DomainError(_("文件为空。"), field="file")
     if suffix in (".xlsx", ".xlsm", ".xls"):
         headers, rows = _read_xlsx(path, sheet)
     elif suffix in (".csv", ".txt"):
         headers, rows = _read_csv(path)
     else:
-        raise DomainError("只支持 xlsx 或 csv 文件。", field="file")
+        raise DomainError(_("只支持 xlsx 或 csv 文件。"), field="file")
     aliases = aliases or {}
     headers = [aliases.get(h, h) for h in headers]
     if not any(headers):
-        raise DomainError("第1行应为表头，但它是空的。", field="file", row=1)
+        raise DomainError(_("第1行应为表头，但它是空的。"), field="file", row=1)
     seen = set()
     for h in headers:
         if h and h in seen:
-            raise DomainError(f"表头“{h}”重复出现。", field="file", row=1)
+            raise DomainError(_("表头“%(header)s”重复出现。") % {"header": h}, field="file", row=1)
         seen.add(h)
     missing = [h for h in (required or []) if h not in headers]
     if missing:
         raise DomainError(
-            f"缺少必需的列：{'、'.join(missing)}。请使用下载的模板，不要修改表头。", field="file", row=1
+            _("缺少必需的列：%(columns)s。请使用下载的模板，不要修改表头。")
+            % {"columns": join_list(missing)},
+            field="file",
+            row=1,
         )
     return Table(headers=headers, rows=rows)
 
@@ -89,7 +98,10 @@ def read_table(
 def _check_cell(text: str, row: int, col: int) -> str:
     if len(text) > MAX_CELL:
         raise DomainError(
-            f"第{col}列内容过长（{len(text)} 个字符，最多 {MAX_CELL}）。", field="file", row=row
+            _("第%(col)s列内容过长（%(length)s 个字符，最多 %(max)s）。")
+            % {"col": col, "length": len(text), "max": MAX_CELL},
+            field="file",
+            row=row,
         )
     return text
 
@@ -101,18 +113,24 @@ def _read_xlsx(path: Path, sheet: str | None):
         wb = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types for corrupt files
         raise DomainError(
-            f"无法读取 Excel 文件，请确认文件未损坏且为 xlsx 格式（{exc.__class__.__name__}）。", field="file"
+            _("无法读取 Excel 文件，请确认文件未损坏且为 xlsx 格式（%(error)s）。")
+            % {"error": exc.__class__.__name__},
+            field="file",
         ) from exc
     names = wb.sheet_names
     if sheet and sheet not in names:
-        raise DomainError(f"找不到工作表“{sheet}”，文件中的工作表为：{'、'.join(names)}。", field="file")
+        raise DomainError(
+            _("找不到工作表“%(sheet)s”，文件中的工作表为：%(sheets)s。")
+            % {"sheet": sheet, "sheets": join_list(names)},
+            field="file",
+        )
     name = sheet or names[0]
     _reject_formulas(path, name)
     data = wb.get_sheet_by_name(name).iter_rows()
     try:
         header_row = next(data)
     except StopIteration:
-        raise DomainError(f"工作表“{name}”是空的。", field="file") from None
+        raise DomainError(_("工作表“%(sheet)s”是空的。") % {"sheet": name}, field="file") from None
     headers = [_clean(h) for h in header_row]
 
     def rows():
@@ -146,16 +164,17 @@ def _reject_formulas(path: Path, sheet: str) -> None:
                         ref = _CELL_REF.findall(chunk[max(0, found.start() - 1000) : found.start()])
                         if not ref:
                             raise DomainError(
-                                "文件中含有公式单元格。请把公式“粘贴为数值”后再导入。", field="file"
+                                _("文件中含有公式单元格。请把公式“粘贴为数值”后再导入。"), field="file"
                             )
                         column, row = ref[-1][0].decode(), int(ref[-1][1])
                         raise DomainError(
-                            f"单元格 {column}{row} 含有公式。请把公式“粘贴为数值”后再导入。",
+                            _("单元格 %(cell)s 含有公式。请把公式“粘贴为数值”后再导入。")
+                            % {"cell": f"{column}{row}"},
                             field="file",
                             row=row,
                         )
     except zipfile.BadZipFile as exc:
-        raise DomainError("无法读取 Excel 文件，请确认为 xlsx 格式。", field="file") from exc
+        raise DomainError(_("无法读取 Excel 文件，请确认为 xlsx 格式。"), field="file") from exc
 
 
 def _read_csv(path: Path):
@@ -168,10 +187,10 @@ def _read_csv(path: Path):
         headers = [_clean(h) for h in next(reader)]
     except StopIteration:
         fh.close()
-        raise DomainError("文件为空。", field="file") from None
+        raise DomainError(_("文件为空。"), field="file") from None
     except csv.Error as exc:
         fh.close()
-        raise DomainError(f"CSV 格式错误：{exc}", field="file", row=1) from exc
+        raise DomainError(_("CSV 格式错误：%(error)s") % {"error": exc}, field="file", row=1) from exc
 
     def rows():
         try:
@@ -180,10 +199,12 @@ def _read_csv(path: Path):
                 if any(values):
                     yield i, values
         except csv.Error as exc:
-            raise DomainError(f"CSV 格式错误：{exc}", field="file", row=reader.line_num) from exc
+            raise DomainError(
+                _("CSV 格式错误：%(error)s") % {"error": exc}, field="file", row=reader.line_num
+            ) from exc
         except UnicodeDecodeError as exc:
             raise DomainError(
-                "文件中有无法识别的字符，请统一保存为 UTF-8 或 GBK 编码。", field="file"
+                _("文件中有无法识别的字符，请统一保存为 UTF-8 或 GBK 编码。"), field="file"
             ) from exc
         finally:
             fh.close()
@@ -195,12 +216,14 @@ def _detect_streaming(path: Path) -> str:
     for enc in ENCODINGS:
         try:
             with open(path, encoding=enc) as fh:
-                for _ in iter(lambda: fh.read(1 << 20), ""):
+                for _chunk in iter(lambda: fh.read(1 << 20), ""):
                     pass
             return enc
         except UnicodeDecodeError:
             continue
-    raise DomainError("无法识别文件编码，请另存为 UTF-8 或 GBK 编码的 CSV，或使用 xlsx 文件。", field="file")
+    raise DomainError(
+        _("无法识别文件编码，请另存为 UTF-8 或 GBK 编码的 CSV，或使用 xlsx 文件。"), field="file"
+    )
 
 
 def row_dicts(table: Table) -> Iterator[tuple[int, dict[str, str]]]:

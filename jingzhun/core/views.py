@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from jingzhun.areas.models import Area
@@ -91,7 +92,7 @@ def job_progress(request, pk):
 def job_download(request, pk):
     job = _job_or_404(request, pk)
     if not job.result_file:
-        raise Http404("该任务没有结果文件。")
+        raise Http404(_("该任务没有结果文件。"))
     return FileResponse(
         job.result_file.open("rb"), as_attachment=True, filename=job.result_file.name.rsplit("/", 1)[-1]
     )
@@ -101,7 +102,7 @@ def job_download(request, pk):
 @login_required
 def audit_list(request):
     if not can_view_audit(request.user):
-        raise PermissionDenied("您没有查看审计日志的权限。")
+        raise PermissionDenied(_("您没有查看审计日志的权限。"))
     form = AuditSearchForm(request.GET or None)
     events = audit_search(request.user)
     if form.is_valid():
@@ -115,7 +116,7 @@ def audit_list(request):
                 .first()
             )
             if area is None:
-                form.add_error("area", "区域代码不存在或不在您的范围内。")
+                form.add_error("area", _("区域代码不存在或不在您的范围内。"))
         if not form.errors:
             events = audit_search(
                 request.user,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 from .scoping import user_paths
 
@@ -20,7 +21,7 @@ class ScopedViewMixin(LoginRequiredMixin):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         if self.capability and user_paths(request.user, self.capability) == []:
-            raise PermissionDenied("您没有访问此页面的权限。")
+            raise PermissionDenied(_("您没有访问此页面的权限。"))
         return super().dispatch(request, *args, **kwargs)
 
     def scoped_queryset(self, action: str | None = None):

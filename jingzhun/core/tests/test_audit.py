@@ -117,10 +117,14 @@ def test_forwarded_for_is_trusted_only_behind_a_configured_proxy(client_for, per
     client = client_for(personas.township_a)
     # The client forged "6.6.6.6"; our proxy appended the address it saw.
     forged = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "6.6.6.6, 192.168.7.8"}
-    client.post(f"/areas/{a1.code}/edit/", {"name": "龙溪村", "urban_rural_class": "220", "note": ""}, **forged)
+    client.post(
+        f"/areas/{a1.code}/edit/", {"name": "龙溪村", "urban_rural_class": "220", "note": ""}, **forged
+    )
     assert AuditEvent.objects.get(action="area.update").ip == "127.0.0.1"
     settings.JINGZHUN_TRUST_X_FORWARDED_FOR = True
-    client.post(f"/areas/{a1.code}/edit/", {"name": "虎溪村", "urban_rural_class": "220", "note": ""}, **forged)
+    client.post(
+        f"/areas/{a1.code}/edit/", {"name": "虎溪村", "urban_rural_class": "220", "note": ""}, **forged
+    )
     assert AuditEvent.objects.filter(action="area.update").order_by("-id").first().ip == "192.168.7.8"
 
 

@@ -7,7 +7,9 @@ document.addEventListener("htmx:responseError", function (evt) {
     box.className = "alert alert-danger position-fixed bottom-0 end-0 m-3";
     document.body.appendChild(box);
   }
-  box.textContent = "请求失败（" + evt.detail.xhr.status + "），请稍后重试或联系管理员。";
+  // The message comes translated from base.html (<body data-jz-request-failed="…{status}…">).
+  var message = document.body.dataset.jzRequestFailed || "请求失败（{status}），请稍后重试或联系管理员。";
+  box.textContent = message.replace("{status}", evt.detail.xhr.status);
 });
 
 // Area tree: the first click loads children (htmx, once); later clicks fold and unfold them.
