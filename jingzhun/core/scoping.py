@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 
 
@@ -36,9 +36,19 @@ def minimal_paths(paths: Iterable[str]) -> list[str]:
 
 
 def paths_q(lookup: str, paths: Iterable[str]) -> Q:
+    """Rows whose area path starts with one of ``paths``.
+
+    SQLite never uses an index for ``LIKE 'x%' ESCAPE``; area paths are digit strings, so on SQLite the
+    prefix test is written as the equivalent range ``x <= path < x + ':'`` (':' follows '9' in ASCII and
+    SQLite compares text bytewise), which the index serves. PostgreSQL's pattern index serves LIKE.
+    """
     q = Q(pk__in=[])
+    as_range = connection.vendor == "sqlite"
     for p in paths:
-        q |= Q(**{f"{lookup}__startswith": p})
+        if as_range and p.isdigit():
+            q |= Q(**{f"{lookup}__gte": p, f"{lookup}__lt": p + ":"})
+        else:
+            q |= Q(**{f"{lookup}__startswith": p})
     return q
 
 

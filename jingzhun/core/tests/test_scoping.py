@@ -1,6 +1,8 @@
 """The choke point itself: for_user over area paths, capabilities, superusers, inactive and no-role users."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from jingzhun.accounts.models import User
 from jingzhun.areas.models import Area
@@ -79,3 +81,9 @@ def test_two_assignments_see_the_union(personas):
 def test_users_are_visible_by_home_area_or_assignment(personas):
     visible = set(User.objects.for_user(personas.township_a).values_list("username", flat=True))
     assert visible == {"township_a", "village_a1", "cadre"}
+
+
+@given(st.text(alphabet="0123456789", max_size=15), st.text(alphabet="0123456789", min_size=1, max_size=15))
+def test_sqlite_range_form_equals_prefix_test_for_digit_paths(path, prefix):
+    # paths_q writes "starts with prefix" as prefix <= path < prefix + ":" on SQLite.
+    assert (prefix <= path < prefix + ":") == path.startswith(prefix)
