@@ -7,6 +7,8 @@ from rest_framework.routers import DefaultRouter
 from jingzhun.accounts.api import MeView, TokenObtainView, UserViewSet
 from jingzhun.areas.api import AreaViewSet
 from jingzhun.core.api import AuditEventViewSet, JobViewSet
+from jingzhun.register.api import HouseholdViewSet, IncomeViewSet, MemberViewSet
+from jingzhun.register.api_changes import ChangeRequestViewSet
 
 
 class Router(DefaultRouter):
@@ -18,6 +20,10 @@ router.register("areas", AreaViewSet, basename="area")
 router.register("users", UserViewSet, basename="user")
 router.register("audit-events", AuditEventViewSet, basename="auditevent")
 router.register("jobs", JobViewSet, basename="job")
+router.register("register/change-requests", ChangeRequestViewSet, basename="changerequest")
+router.register("register/households", HouseholdViewSet, basename="register-household")
+router.register("register/members", MemberViewSet, basename="register-member")
+router.register("register/incomes", IncomeViewSet, basename="register-income")
 
 
 # The schema describes endpoints only, never data: public, so that clients and fuzzers can read it.

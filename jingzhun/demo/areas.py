@@ -27,8 +27,7 @@ class DemoShape:
     villages: int = 120
     communities: int = 10
     poor_villages: int = 48
-    population: int = 81_900
-    rural_share: float = 0.92
+    population: int = 81_900  # persons in the register's rural households
 
     @classmethod
     def scaled(cls, scale: float) -> DemoShape:
@@ -46,7 +45,7 @@ class DemoShape:
 
 
 def build_county(rng: random.Random, shape: DemoShape) -> Area:
-    """Create the county, its townships, villages and groups, and their statistics for 2014–2025."""
+    """Create the county, its townships, villages and groups (statistics: ``write_statistics``)."""
     from .names import place_names
 
     load_national_divisions()
@@ -87,7 +86,6 @@ def build_county(rng: random.Random, shape: DemoShape) -> Area:
                 Area(code=code, path=code, name=f"{_cn_number(g)}组", level=AreaLevel.GROUP, parent=v)
             )
     Area.objects.bulk_create(groups, batch_size=2000)
-    _statistics(rng, shape, county, townships, villages)
     return county
 
 
@@ -138,29 +136,50 @@ def _villages(rng, shape, townships) -> list[Area]:
     return out
 
 
-def _statistics(rng, shape, county, townships, villages) -> None:
-    """Village populations drawn around the mean; townships and county are the sums (so they agree)."""
-    rural_total = round(shape.population * shape.rural_share)
-    weights = [
-        rng.uniform(0.6, 1.4) if v.urban_rural_class == "220" else rng.uniform(0.2, 0.5) for v in villages
-    ]
-    scale = rural_total / sum(weights)
-    base = {v.id: max(80, round(w * scale)) for v, w in zip(villages, weights, strict=True)}
+def village_population(rng: random.Random, shape: DemoShape, villages: list[Area]) -> dict[int, int]:
+    """Persons per village summing to the shape's population. Poor villages are smaller mountain
+    villages; communities hold few rural households."""
+    weights = []
+    for v in villages:
+        if v.urban_rural_class != "220":
+            weights.append(rng.uniform(0.2, 0.5))
+        elif v.is_poor_village:
+            weights.append(rng.uniform(0.4, 0.85))
+        else:
+            weights.append(rng.uniform(0.6, 1.4))
+    scale = shape.population / sum(weights)
+    return {v.id: max(80, round(w * scale)) for v, w in zip(villages, weights, strict=True)}
+
+
+def write_statistics(county: Area, persons: dict[int, int], households: dict[int, int] | None = None) -> None:
+    """Yearly statistics 2014–2025 of every village from its persons and households in the register;
+    townships and the county are the sums (so they agree).
+
+    The rural registered population drifts down by 0.4 % a year towards the present (people move to
+    towns), so 2014's is about 4 % above the register's current head count: the denominator of the
+    2014 incidence (≈ 7.5 % for the county, 12–30 % in the poor villages).
+    """
+    villages = list(Area.objects.filter(level=AreaLevel.VILLAGE, path__startswith=county.path))
+    AreaYearStat.objects.filter(area__path__startswith=county.path).delete()
+    last = YEARS.stop - 1
     stats = []
     totals: dict[tuple[int, int], list[int]] = {}
     for year in YEARS:
-        # Rural registered population drifts down slowly as people move to towns.
-        factor = 1 - 0.006 * (year - YEARS.start)
+        factor = 1 + 0.004 * (last - year)
         for v in villages:
-            rural = round(base[v.id] * factor)
-            households = round(rural / rng.uniform(3.1, 3.5))
+            base = persons.get(v.id, 0)
+            rural = round(base * factor)
+            n_households = households.get(v.id) if households else None
+            if n_households is None:
+                n_households = base / 3.3
+            rural_households = round(n_households * (1 + 0.003 * (last - year)))
             total = rural + (round(rural * 0.03) if v.urban_rural_class == "220" else round(rural * 1.5))
             stats.append(
                 AreaYearStat(
                     area=v,
                     year=year,
                     rural_population=rural,
-                    rural_households=households,
+                    rural_households=rural_households,
                     total_population=total,
                     source="演示数据",
                 )
@@ -168,15 +187,15 @@ def _statistics(rng, shape, county, townships, villages) -> None:
             for parent_id in (v.parent_id, county.id):
                 acc = totals.setdefault((parent_id, year), [0, 0, 0])
                 acc[0] += rural
-                acc[1] += households
+                acc[1] += rural_households
                 acc[2] += total
-    for (area_id, year), (rural, households, total) in totals.items():
+    for (area_id, year), (rural, rural_households, total) in totals.items():
         stats.append(
             AreaYearStat(
                 area_id=area_id,
                 year=year,
                 rural_population=rural,
-                rural_households=households,
+                rural_households=rural_households,
                 total_population=total,
                 source="演示数据（由村级汇总）",
                 area_km2=5290 if area_id == county.id else None,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.hashers import make_password
+
 from jingzhun.accounts.models import Role, RoleAssignment, User
 from jingzhun.areas.models import Area
 
@@ -39,7 +41,10 @@ def persona_areas(county: Area) -> dict[str, Area]:
 
 
 def create_users(county: Area) -> list[User]:
+    """Create the missing demo logins. The shared demo password is hashed once for all of them
+    (PBKDF2 per user would cost several seconds of the demo's one-minute budget)."""
     areas = persona_areas(county)
+    hashed = None
     roles = {r.code: r for r in Role.objects.all()}
     users = []
     admin = User.objects.filter(username="sysadmin").first()
@@ -47,7 +52,7 @@ def create_users(county: Area) -> list[User]:
         admin = User(
             username="sysadmin", full_name="系统管理员", is_superuser=True, is_staff=True, area=county
         )
-        admin.set_password(DEMO_PASSWORD)
+        admin.password = hashed = make_password(DEMO_PASSWORD)
         admin.save()
         users.append(admin)
     elif admin.area_id is None:
@@ -58,7 +63,7 @@ def create_users(county: Area) -> list[User]:
         user = User.objects.filter(username=username).first()
         if user is None:
             user = User(username=username, full_name=full_name, unit=unit, area=area)
-            user.set_password(DEMO_PASSWORD)
+            user.password = hashed = hashed or make_password(DEMO_PASSWORD)
             user.save()
             users.append(user)
         elif user.area_id is None:

@@ -293,6 +293,11 @@ def _integrity_error(m: dict) -> DomainError:
     return DomainError("每户只能有 1 名在册户主。", field="relation", code="one_head")
 
 
+def _member_values(m: Member) -> dict:
+    """A member as validation input: real dates and numbers (``snapshot`` would give JSON strings)."""
+    return {k: getattr(m, k) for k in MEMBER_FIELDS} | {"status": m.status}
+
+
 @transaction.atomic
 def household_update(
     *, actor, household: Household, changes: dict, override_reason: str = "", reason: str = ""
@@ -307,7 +312,7 @@ def household_update(
         raise DomainError(f"这些字段不能在此修改：{'、'.join(sorted(unknown))}。", field=sorted(unknown)[0])
     before = snapshot(household, HOUSEHOLD_FIELDS)
     proposed = {**before, **changes}
-    members = [snapshot(m, MEMBER_FIELDS) | {"status": m.status} for m in household.members.all()]
+    members = [_member_values(m) for m in household.members.all()]
     _cleaned, overridden = validate(
         proposed, members, registered=household.is_registered, override_reason=override_reason
     )
@@ -351,7 +356,7 @@ def member_update(
     before = snapshot(member, MEMBER_FIELDS)
     members = []
     for m in household.members.filter(status=MemberStatus.ACTIVE):
-        data = snapshot(m, MEMBER_FIELDS) | {"status": m.status}
+        data = _member_values(m)
         if m.pk == member.pk:
             data |= changes
         members.append(data)

@@ -15,8 +15,9 @@ pytestmark = pytest.mark.django_db
 
 
 def load(*args) -> str:
+    """The areas part of the demo (households are covered at a small scale in test_demo_households)."""
     out = io.StringIO()
-    call_command("load_demo", *args, stdout=out)
+    call_command("load_demo", "--areas-only", *args, stdout=out)
     return out.getvalue()
 
 

@@ -1,4 +1,4 @@
-"""Build the demo county (areas, statistics, users). Deterministic with --seed; idempotent."""
+"""Build the demo county (areas, households, statistics, users). Deterministic with --seed; idempotent."""
 
 import random
 import time
@@ -6,21 +6,29 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from jingzhun.areas.choices import AreaLevel
 from jingzhun.areas.models import Area
 from jingzhun.core.services import audit_record
-from jingzhun.demo.areas import COUNTY_CODE, DemoShape, build_county
+from jingzhun.demo.areas import COUNTY_CODE, DemoShape, build_county, village_population, write_statistics
+from jingzhun.demo.households import delete_households, generate
 from jingzhun.demo.users import create_users
 
 
 class Command(BaseCommand):
-    help = "生成演示县（虚构的云岭县）：区划、年度统计、各角色演示账号。已存在时跳过。"
+    help = "生成演示县（虚构的云岭县）：区划、农户与建档立卡户、年度统计、各角色演示账号。已存在时跳过。"
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=2014, help="随机种子（相同种子生成相同数据）")
         parser.add_argument("--scale", type=float, default=1.0, help="规模倍数（1 = 种子报告中的县）")
-        parser.add_argument("--reset", action="store_true", help="已存在时先删除演示县的区划数据再重建")
+        parser.add_argument("--reset", action="store_true", help="已存在时先删除演示县的全部数据再重建")
+        parser.add_argument(
+            "--areas-only", action="store_true", help="只生成区划、统计和账号，不生成农户（用于快速测试）"
+        )
 
-    def handle(self, *args, seed, scale, reset, **options):
+    def handle(self, *args, seed, scale, reset, areas_only, **options):
+        if scale <= 0:
+            self.stderr.write("--scale 必须大于 0。")
+            return
         started = time.monotonic()
         existing = Area.objects.filter(code=COUNTY_CODE).first()
         if existing and not reset:
@@ -28,22 +36,48 @@ class Command(BaseCommand):
             self.stdout.write("演示县已存在，跳过生成（使用 --reset 重建）。")
             return
         rng = random.Random(seed)
+        shape = DemoShape.scaled(scale)
+        result = None
         with transaction.atomic():
             if existing:
                 _delete_county(existing)
-            county = build_county(rng, DemoShape.scaled(scale))
+            county = build_county(rng, shape)
+            villages = list(
+                Area.objects.filter(level=AreaLevel.VILLAGE, path__startswith=county.path).order_by("code")
+            )
+            targets = village_population(rng, shape, villages)
+            if areas_only:
+                write_statistics(county, targets)
+            else:
+                result = generate(seed=seed, county=county, targets=targets, scale=scale)
+                write_statistics(county, result.persons_by_village, result.households_by_village)
             create_users(county)
             audit_record(actor=None, action="demo.load", target=county, after={"seed": seed, "scale": scale})
+            if result is not None:
+                audit_record(
+                    actor=None,
+                    action="demo.households",
+                    target=county,
+                    after={"seed": seed, "scale": scale, **result.summary()},
+                )
         n = Area.objects.filter(path__startswith=county.path).count()
         self.stdout.write(
             f"已生成演示县“{county.name}”：{n} 个区划，用时 {time.monotonic() - started:.1f} 秒。"
         )
+        if result is not None:
+            s = result.by_status
+            self.stdout.write(
+                f"农户 {result.households} 户 {result.persons} 人；建档立卡户 {result.registered_households} 户 "
+                f"{result.registered_persons} 人（已脱贫 {s['exited']} 户，返贫 {s['returned']} 户，"
+                f"未脱贫 {s['poor']} 户）；年度收入 {result.incomes} 条。"
+            )
 
 
 def _delete_county(county: Area) -> None:
     from jingzhun.accounts.models import RoleAssignment, User
     from jingzhun.areas.models import AreaYearStat
 
+    delete_households(county)
     subtree = Area.objects.filter(path__startswith=county.path)
     RoleAssignment.objects.filter(area__in=subtree).delete()
     User.objects.filter(area__in=subtree).update(area=None)
