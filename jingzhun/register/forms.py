@@ -17,7 +17,7 @@ from .choices import HouseGrade, PovertyStatus
 from .codes import CODE_LISTS
 from .models import Household, Member
 from .selectors import code_choices
-from .services import HOUSEHOLD_FIELDS
+from .services import HOUSEHOLD_FIELDS, MEMBER_FIELDS
 
 YES_NO = [("", _("全部")), ("1", _("是")), ("0", _("否"))]
 
@@ -163,33 +163,8 @@ class HouseholdForm(StyledFormMixin, _NoModelValidation, forms.ModelForm):
         return data
 
 
-MEMBER_FORM_FIELDS = [
-    "name",
-    "id_number",
-    "sex",
-    "birth_date",
-    "relation",
-    "ethnicity",
-    "education",
-    "in_school",
-    "school_exempt",
-    "health",
-    "disability_type",
-    "disability_grade",
-    "disability_cert_no",
-    "labour",
-    "migrant_months",
-    "migrant_place",
-    "insured_medical",
-    "insured_serious_illness",
-    "insured_supplementary",
-    "insured_pension",
-    "dibao",
-    "dibao_since",
-    "tekun",
-    "tekun_since",
-    "phone",
-]
+# Everything a member form edits: the service's editable fields except the join date it sets itself.
+MEMBER_FORM_FIELDS = [f for f in MEMBER_FIELDS if f != "joined_on"]
 
 
 class MemberForm(StyledFormMixin, _NoModelValidation, forms.ModelForm):
