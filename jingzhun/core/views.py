@@ -93,6 +93,10 @@ def job_download(request, pk):
     job = _job_or_404(request, pk)
     if not job.result_file:
         raise Http404(_("该任务没有结果文件。"))
+    # Result files were written with the owner's rights (an export may hold full ID numbers), so only
+    # the owner downloads them; colleagues with core.jobs_view see the job's state, not its file.
+    if job.owner_id != request.user.pk and not request.user.is_superuser:
+        raise PermissionDenied(_("结果文件只能由任务发起人下载。"))
     return FileResponse(
         job.result_file.open("rb"), as_attachment=True, filename=job.result_file.name.rsplit("/", 1)[-1]
     )

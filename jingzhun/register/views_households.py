@@ -83,8 +83,10 @@ def household_list(request):
             "export_url": optional_url("register:io-export")
             if user_paths(request.user, "register.export") != []
             else None,
+            # The import page admits register.change holders (their own villages, unregistered households);
+            # poverty status columns additionally need register.import, checked row by row.
             "import_url": optional_url("register:io-import")
-            if user_paths(request.user, "register.import") != []
+            if user_paths(request.user, "register.change") != []
             else None,
         },
     )

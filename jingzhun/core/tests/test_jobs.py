@@ -183,6 +183,17 @@ def test_same_township_admin_sees_a_colleagues_job_in_its_area(client_for, perso
 
 
 @pytest.mark.django_db
+def test_colleague_sees_the_job_but_cannot_download_its_file(client_for, personas, job):
+    job_mark_finished(job, ok=True, message="完成", result_file=("a.xlsx", io.BytesIO(b"x")))
+    colleague = client_for(make_user("township_a2", "township_admin", personas.tree.township_a))
+    page = colleague.get(f"/jobs/{job.pk}/")
+    assert page.status_code == 200 and 'data-testid="job-download"' not in page.content.decode()
+    assert colleague.get(f"/jobs/{job.pk}/download/").status_code == 403
+    owner = client_for(job.owner)
+    assert owner.get(f"/jobs/{job.pk}/download/").status_code == 200
+
+
+@pytest.mark.django_db
 def test_download_of_a_job_without_result_file_is_404(client_for, personas, job):
     job_mark_finished(job, ok=True, message="完成")
     assert client_for(personas.township_a).get(f"/jobs/{job.pk}/download/").status_code == 404
