@@ -7,6 +7,7 @@ import pytest
 from rest_framework.authtoken.models import Token
 
 from jingzhun.accounts.models import Role, RoleAssignment, User
+from jingzhun.accounts.services import token_regenerate
 from jingzhun.core.models import AuditEvent
 from jingzhun.core.testing import PASSWORD
 
@@ -291,7 +292,7 @@ def test_token_endpoint_failures_count_towards_the_lockout(client, personas):
 
 
 def test_token_authentication_works_and_is_scoped(client, personas):
-    key = Token.objects.create(user=personas.township_a).key
+    key = token_regenerate(actor=personas.township_a).key
     response = client.get("/api/v1/areas/", HTTP_AUTHORIZATION=f"Token {key}")
     assert response.status_code == 200
     assert response.json()["count"] == 4
