@@ -138,27 +138,17 @@ def household_edit(request, pk):
         proposed = form.household_data()
         if not proposed.get("bank_account"):  # the form never shows the full account: empty = keep
             proposed.pop("bank_account", None)
-        changes = {k: v for k, v in proposed.items() if v != getattr(household, k)}
-        try:
-            services.household_update(
-                actor=request.user,
-                household=household,
-                changes=changes,
-                override_reason=confirm.cleaned_data["override_reason"],
-                reason=confirm.cleaned_data["reason"],
-            )
-        except (DomainError, DjangoValidationError) as exc:
-            household.refresh_from_db()
-            problems.attach(exc, form, (), confirm)
-        else:
-            messages.success(request, "已保存。" if changes else "没有需要保存的修改。")
+        saved = _apply_edit(
+            request,
+            household,
+            proposed,
+            confirm,
+            lambda **kw: services.household_update(actor=request.user, household=household, **kw),
+            lambda exc: problems.attach(exc, form, (), confirm),
+        )
+        if saved:
             return redirect("register:household-detail", pk=household.pk)
-    context.update(
-        form=form,
-        confirm=confirm,
-        problems=problems,
-        show_override=problems.needs_override or bool(data and data.get("override_reason")),
-    )
+    _form_context(context, form, confirm, problems, data)
     return render(request, "register/household_form.html", context)
 
 
@@ -181,28 +171,44 @@ def member_edit(request, pk):
         for derived in ("sex", "birth_date", "id_number"):  # left empty = keep
             if not proposed.get(derived):
                 proposed.pop(derived, None)
-        changes = {k: v for k, v in proposed.items() if v != getattr(member, k)}
-        try:
-            services.member_update(
-                actor=request.user,
-                member=member,
-                changes=changes,
-                override_reason=confirm.cleaned_data["override_reason"],
-                reason=confirm.cleaned_data["reason"],
-            )
-        except (DomainError, DjangoValidationError) as exc:
-            member.refresh_from_db()
-            problems.attach(_for_single_member(exc), form, (), confirm)
-        else:
-            messages.success(request, "已保存。" if changes else "没有需要保存的修改。")
+        saved = _apply_edit(
+            request,
+            member,
+            proposed,
+            confirm,
+            lambda **kw: services.member_update(actor=request.user, member=member, **kw),
+            lambda exc: problems.attach(_for_single_member(exc), form, (), confirm),
+        )
+        if saved:
             return redirect(reverse("register:household-detail", args=[household.pk]) + "#members")
+    _form_context(context, form, confirm, problems, data)
+    return render(request, "register/household_member_form.html", context)
+
+
+def _apply_edit(request, obj, proposed: dict, confirm, update, on_error) -> bool:
+    """Send only the changed fields to the service; on a rule violation reload ``obj`` and report it."""
+    changes = {k: v for k, v in proposed.items() if v != getattr(obj, k)}
+    try:
+        update(
+            changes=changes,
+            override_reason=confirm.cleaned_data["override_reason"],
+            reason=confirm.cleaned_data["reason"],
+        )
+    except (DomainError, DjangoValidationError) as exc:
+        obj.refresh_from_db()
+        on_error(exc)
+        return False
+    messages.success(request, "已保存。" if changes else "没有需要保存的修改。")
+    return True
+
+
+def _form_context(context: dict, form, confirm, problems, data) -> None:
     context.update(
         form=form,
         confirm=confirm,
         problems=problems,
         show_override=problems.needs_override or bool(data and data.get("override_reason")),
     )
-    return render(request, "register/household_member_form.html", context)
 
 
 def _for_single_member(exc):
