@@ -1,5 +1,7 @@
 """/api/: versioned REST API, its OpenAPI schema and an offline docs page."""
 
+from importlib import import_module
+
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
@@ -24,6 +26,11 @@ router.register("register/change-requests", ChangeRequestViewSet, basename="chan
 router.register("register/households", HouseholdViewSet, basename="register-household")
 router.register("register/members", MemberViewSet, basename="register-member")
 router.register("register/incomes", IncomeViewSet, basename="register-income")
+
+# Later apps list their viewsets in ``<app>.api.ROUTES`` so that each app owns its API registration.
+for _module in ("workflows", "identification", "monitoring", "public", "assistance", "comparison"):
+    for _prefix, _viewset, _basename in import_module(f"jingzhun.{_module}.api").ROUTES:
+        router.register(_prefix, _viewset, basename=_basename)
 
 
 # The schema describes endpoints only, never data: public, so that clients and fuzzers can read it.

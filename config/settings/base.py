@@ -38,6 +38,12 @@ INSTALLED_APPS = [
     "jingzhun.areas",
     "jingzhun.accounts",
     "jingzhun.register",
+    "jingzhun.workflows",
+    "jingzhun.identification",
+    "jingzhun.monitoring",
+    "jingzhun.public",
+    "jingzhun.assistance",
+    "jingzhun.comparison",
     "jingzhun.demo",
 ]
 

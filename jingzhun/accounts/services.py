@@ -35,6 +35,21 @@ def declared_capabilities() -> list[tuple[str, str, str]]:
     return out
 
 
+def declared_role_grants() -> dict[str, set[str]]:
+    """role code → capabilities granted by default: DEFAULT_ROLES plus each app's ``choices.ROLE_GRANTS``."""
+    grants = {code: set(granted) for code, _name, _rank, _level, granted in DEFAULT_ROLES}
+    for config in apps.get_app_configs():
+        if not config.name.startswith("jingzhun."):
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.choices")
+        except ModuleNotFoundError:
+            continue
+        for role_code, codes in getattr(module, "ROLE_GRANTS", {}).items():
+            grants.setdefault(role_code, set()).update(codes)
+    return grants
+
+
 def sync_capabilities_and_roles(using: str = "default") -> None:
     """Create missing capability rows and default roles; grant new capabilities to default roles.
 
@@ -49,7 +64,9 @@ def sync_capabilities_and_roles(using: str = "default") -> None:
         if created:
             new_codes.add(code)
     caps = {c.code: c for c in Capability.objects.using(using).all()}
-    for code, name, rank, level, granted in DEFAULT_ROLES:
+    grants = declared_role_grants()
+    for code, name, rank, level, _granted in DEFAULT_ROLES:
+        granted = grants[code]
         role, created = Role.objects.using(using).get_or_create(
             code=code, defaults={"name": str(name), "rank": rank, "usual_level": level, "is_system": True}
         )

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext
 
 from . import context
@@ -21,6 +22,8 @@ from .models import AuditEvent, Job
 
 
 def _jsonable(value: Any) -> Any:
+    if isinstance(value, Promise):  # lazy translations (choice labels)
+        return str(value)
     if isinstance(value, (datetime.date, datetime.datetime)):
         return value.isoformat()
     if isinstance(value, (decimal.Decimal, uuid.UUID)):

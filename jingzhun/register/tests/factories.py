@@ -57,3 +57,28 @@ def household(**extra) -> dict:
         "water": "1",
         **extra,
     }
+
+
+_names = itertools.count(1)
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+
+
+def make_household(*, area, actor, status: str = "not_poor", year_identified=None, year_exited=None, **extra):
+    """A saved household of four (head, spouse, two children) through the register service."""
+    from jingzhun.register.services import household_create
+
+    n = next(_names)
+    members = family()
+    surname = SURNAMES[n % len(SURNAMES)]
+    for i, m in enumerate(members):
+        m["name"] = surname + "一二三四"[i] + str(n)
+    return household_create(
+        actor=actor,
+        area=area,
+        household=household(main_cause="9", **extra),
+        members=members,
+        override_reason="测试数据",
+        poverty_status=status,
+        year_identified=year_identified,
+        year_exited=year_exited,
+    )
