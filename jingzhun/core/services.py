@@ -39,6 +39,11 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def jsonable(value: Any) -> Any:
+    """Dates, decimals, lazy strings and model instances made JSON-safe (form data kept in JSONFields)."""
+    return _jsonable(value)
+
+
 def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict:
     """A JSON-able dict of a model's concrete field values, for before/after in audit events."""
     names = fields or [

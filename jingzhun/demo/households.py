@@ -369,7 +369,9 @@ def delete_households(county: Area) -> int:
     The register's foreign keys PROTECT households and members, so the rows go in dependency order,
     as plain DELETEs (the collector would load hundreds of thousands of objects first).
     """
+    from jingzhun.monitoring.models import MonitoringCase
     from jingzhun.register.models import ChangeRequest
+    from jingzhun.workflows import models as wf
 
     path = county.path
     steps = [
@@ -377,6 +379,15 @@ def delete_households(county: Area) -> int:
         HouseholdIncome.objects.filter(household__area_path__startswith=path),
         HouseholdVersion.objects.filter(household__area_path__startswith=path),
         ChangeRequest.objects.filter(household__area_path__startswith=path),
+        MonitoringCase.objects.filter(household__area_path__startswith=path),
+        wf.Evidence.objects.filter(area_path__startswith=path),
+        wf.Objection.objects.filter(area_path__startswith=path),
+        wf.NoticeEntry.objects.filter(notice__area_path__startswith=path),
+        wf.Notice.objects.filter(area_path__startswith=path),
+        wf.StepRecord.objects.filter(procedure__area_path__startswith=path),
+        wf.BatchAct.objects.filter(area_path__startswith=path),
+        wf.Procedure.objects.filter(area_path__startswith=path),
+        wf.ProcedureBatch.objects.filter(area_path__startswith=path),
         Member.objects.filter(household__area_path__startswith=path),
     ]
     for qs in steps:

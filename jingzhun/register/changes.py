@@ -27,6 +27,7 @@ from jingzhun.core.errors import AccessDenied, DomainError
 from jingzhun.core.masking import mask_account, mask_id_number, mask_phone
 from jingzhun.core.scoping import user_can
 from jingzhun.core.services import audit_record
+from jingzhun.workflows import services as workflow
 
 from . import changes_kinds as members
 from . import changes_kinds_household as whole
@@ -122,6 +123,11 @@ def change_submit(*, actor, household: Household, kind: str, payload: dict, reas
         )
     payload = {k: v for k, v in payload.items() if k != "preview"}
     area, area_path = household.area, household.area_path
+    # Opened before the trial run below, which moves the household object in memory for a 户迁移.
+    procedure = workflow.procedure_start(
+        actor=actor, kind="change_request", household=household, data={"change_kind": kind}
+    )
+    workflow.step_complete(actor=actor, procedure=procedure, step_code="submit", comment=reason)
     ctx = Ctx(actor=actor, household=household, stage="submit")
     # Carry the change out in a savepoint and roll it back: proves it applies and yields the preview.
     sid = transaction.savepoint()
@@ -141,6 +147,7 @@ def change_submit(*, actor, household: Household, kind: str, payload: dict, reas
         payload={**plan["payload"], "preview": preview},
         reason=reason,
         submitted_by=actor,
+        procedure=procedure,
     )
     audit_record(
         actor=actor,
@@ -174,6 +181,8 @@ def change_approve(*, actor, request: ChangeRequest, comment: str = "") -> Chang
     """Approve and apply in one transaction, after checking everything again."""
     request = _pending(request)
     _review_guard(actor, request)
+    # The engine checks the transition (running, at 乡镇审核, reviewer's capability) and records it.
+    workflow.step_complete(actor=actor, procedure=request.procedure, step_code="review", comment=comment)
     household = _locked_household(request.household)
     ctx = Ctx(actor=actor, household=household, stage="apply", request_pk=request.pk)
     payload = {k: v for k, v in request.payload.items() if k != "preview"}
@@ -225,6 +234,7 @@ def change_reject(*, actor, request: ChangeRequest, comment: str) -> ChangeReque
     comment = (comment or "").strip()
     if not comment:
         raise DomainError("驳回时必须填写审核意见（驳回理由）。", field="comment", code="required")
+    workflow.procedure_reject(actor=actor, procedure=request.procedure, reason=comment[:REASON_MAX])
     request.status = ChangeStatus.REJECTED
     request.reviewed_by = actor
     request.reviewed_at = timezone.now()
@@ -247,6 +257,7 @@ def change_withdraw(*, actor, request: ChangeRequest) -> ChangeRequest:
     request = _pending(request)
     if request.submitted_by_id != getattr(actor, "pk", None):
         raise AccessDenied("只有申请人本人可以撤回申请。")
+    workflow.procedure_cancel(actor=actor, procedure=request.procedure, reason="申请人撤回")
     request.status = ChangeStatus.WITHDRAWN
     request.save(update_fields=["status", "updated_at"])
     audit_record(

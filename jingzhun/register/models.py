@@ -338,6 +338,15 @@ class ChangeRequest(TimeStampedModel):
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     review_comment = models.TextField(_("审核意见"), blank=True)
     result = models.JSONField(_("处理结果"), null=True, blank=True)
+    # The engine's record of the request: its steps (村级提交 → 乡镇审核), who acted, the to-do queue.
+    procedure = models.OneToOneField(
+        "workflows.Procedure",
+        verbose_name=_("办理程序"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="change_request",
+    )
 
     objects = ScopedManager()
     scope_area_path = "area_path"

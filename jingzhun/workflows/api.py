@@ -1,4 +1,6 @@
 """REST API of the workflows app. ``ROUTES`` is collected by config/api_urls.py."""
 
+from .api_notices import ROUTES as NOTICE_ROUTES
+
 # (prefix under /api/v1/, viewset, basename)
-ROUTES: list = []
+ROUTES: list = [*NOTICE_ROUTES]

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from jingzhun.core.errors import AccessDenied, DomainError
 from jingzhun.core.scoping import user_can
-from jingzhun.core.services import audit_record
+from jingzhun.core.services import audit_record, jsonable
 
 from . import engine
 from .choices import ProcedureStatus, StepAction, StepResult
@@ -116,7 +116,7 @@ def procedure_start(
         current_step=first,
         step_since=timezone.now(),
         batch=batch,
-        data=dict(data or {}),
+        data=jsonable(dict(data or {})),
         started_by=actor,
     )
     audit_record(
@@ -286,7 +286,7 @@ def step_complete(
     comment = _clean_text(comment, _("意见"), "comment", required=False)
     acted = _acted_on(acted_on)
     meeting_clean = engine.check_meeting(step, meeting or {}) if step.action == StepAction.APPRAISAL else None
-    data = dict(data or {})
+    data = jsonable(dict(data or {}))
     if meeting_clean:
         data["meeting"] = meeting_clean
     _pass_one(procedure, actor, data=data, comment=comment, acted_on=acted, meeting=meeting_clean)
@@ -347,7 +347,7 @@ def batch_complete(
         evidence_attach(actor=actor, upload=upload, kind=kind, area_path=area.path, batch_act=act)
     outcomes = []
     for p in locked:
-        wanted = dict(results.get(p.pk) or results.get(str(p.pk)) or {})
+        wanted = jsonable(dict(results.get(p.pk) or results.get(str(p.pk)) or {}))
         choice = wanted.pop("result", "pass")
         note = _clean_text(wanted.pop("comment", ""), _("意见"), "comment", required=False)
         who = _("%(name)s户：") % {"name": p.household.head_name}

@@ -1,0 +1,3 @@
+"""REST API for notices and objections."""
+
+ROUTES: list = []
