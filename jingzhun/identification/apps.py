@@ -6,3 +6,8 @@ class IdentificationConfig(AppConfig):
     name = "jingzhun.identification"
     label = "identification"
     verbose_name = _("贫困识别")
+
+    def ready(self):
+        from .kind import register
+
+        register()

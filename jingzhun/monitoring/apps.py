@@ -9,8 +9,11 @@ class MonitoringConfig(AppConfig):
 
     def ready(self):
         from jingzhun.workflows.engine import KindSpec, register_kind
+        from jingzhun.workflows.todo import register_todo_provider
 
-        from . import forms, services
+        from . import forms, selectors, services
+
+        register_todo_provider(selectors.todo_items)
 
         register_kind(
             KindSpec(

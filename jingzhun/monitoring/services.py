@@ -121,6 +121,20 @@ def case_propose(
     return case
 
 
+@transaction.atomic
+def case_propose_from(*, actor, submission=None, **values) -> MonitoringCase:
+    """A lead, possibly from a public self-report, which is then marked as converted (same transaction)."""
+    case = case_propose(actor=actor, source_ref=f"public:{submission.pk}" if submission else "", **values)
+    if submission is not None:
+        from jingzhun.public.services import submission_handle
+
+        submission_handle(
+            actor=actor, submission=submission, status="converted",
+            note=_("已登记为监测风险线索（%(no)s）。") % {"no": case.household.household_no},
+        )
+    return case
+
+
 def _locked(case: MonitoringCase) -> MonitoringCase:
     return MonitoringCase.objects.select_for_update().select_related("household", "area").get(pk=case.pk)
 

@@ -95,11 +95,24 @@ def case_detail(request, pk):
     )
 
 
+def _submission(request):
+    """A public self-report (农户自主申报) being turned into a lead, if one is named and in scope."""
+    from jingzhun.public.models import PublicSubmission
+
+    pk = request.GET.get("submission") or request.POST.get("submission") or ""
+    if not pk.isdigit():
+        return None
+    return get_object_or_404(PublicSubmission.objects.for_user(request.user, "view"), pk=int(pk))
+
+
 @access("scoped")
 @login_required
 def case_new(request):
     _need(request, "monitoring.report")
+    submission = _submission(request)
     initial = {"household": request.GET.get("household", "")}
+    if submission is not None:
+        initial.update(source=CaseSource.SELF_REPORT, detail=submission.content)
     form = ProposeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -110,8 +123,9 @@ def case_new(request):
             form.add_error("household", _("在您的管辖范围内没有找到该户编号。"))
         else:
             try:
-                case = services.case_propose(
+                case = services.case_propose_from(
                     actor=request.user,
+                    submission=submission,
                     household=household,
                     source=data["source"],
                     risk_types=data["risk_types"],
@@ -126,7 +140,7 @@ def case_new(request):
             else:
                 messages.success(request, _("风险线索已登记，等待村级核实。"))
                 return redirect("monitoring:case-detail", pk=case.pk)
-    return render(request, "monitoring/case_form.html", {"form": form})
+    return render(request, "monitoring/case_form.html", {"form": form, "submission": submission})
 
 
 @access("scoped")

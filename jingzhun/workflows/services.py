@@ -289,6 +289,8 @@ def step_complete(
     data = jsonable(dict(data or {}))
     if meeting_clean:
         data["meeting"] = meeting_clean
+    # A batch step passed for one household still answers the list-wide checks (the quota).
+    engine.call(engine.spec_for(procedure.kind).batch_check, [procedure], step, actor)
     _pass_one(procedure, actor, data=data, comment=comment, acted_on=acted, meeting=meeting_clean)
     record = procedure.records.order_by("-id").first()
     for upload, kind in files:
@@ -332,6 +334,12 @@ def batch_complete(
     acted = _acted_on(acted_on)
     comment = _clean_text(comment, _("意见"), "comment", required=False)
     meeting_clean = engine.check_meeting(step, meeting or {}) if step.action == StepAction.APPRAISAL else None
+    passing = [
+        p
+        for p in locked
+        if (results.get(p.pk) or results.get(str(p.pk)) or {}).get("result", "pass") == "pass"
+    ]
+    engine.call(engine.spec_for(step.template.kind).batch_check, passing, step, actor)
     area = common_area([p.area for p in locked])
     act = BatchAct.objects.create(
         step=step,

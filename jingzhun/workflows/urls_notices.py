@@ -12,6 +12,8 @@ urlpatterns = [
     path("<int:pk>/evidence/", v.notice_evidence, name="notice-evidence"),
     path("<int:pk>/evidence/<int:evidence_pk>/", v.notice_evidence_file, name="notice-evidence-file"),
     path("<int:pk>/objections/", v.objection_record, name="notice-objection"),
-    path("<int:pk>/objections/<int:objection_pk>/answer/", v.objection_answer, name="notice-objection-answer"),
+    path(
+        "<int:pk>/objections/<int:objection_pk>/answer/", v.objection_answer, name="notice-objection-answer"
+    ),
     path("<int:pk>/close/", v.notice_close, name="notice-close"),
 ]

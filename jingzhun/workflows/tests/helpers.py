@@ -7,6 +7,7 @@ import datetime
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from jingzhun.identification.tests.factories import survey_data
 from jingzhun.register.tests.factories import make_household
 from jingzhun.workflows import notices, services
 
@@ -26,7 +27,7 @@ def candidates(personas, n=2, area=None):
         h = make_household(area=area or personas.tree.village_a1, actor=personas.county_admin)
         p = services.procedure_start(actor=v, kind="identification", household=h)
         services.step_complete(actor=v, procedure=p, data={"authorised": True})
-        services.step_complete(actor=v, procedure=p, data={})
+        services.step_complete(actor=v, procedure=p, data=survey_data())
         p.refresh_from_db()
         out.append(p)
     return out

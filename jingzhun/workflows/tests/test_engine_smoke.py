@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from jingzhun.core.errors import AccessDenied, DomainError
+from jingzhun.identification.tests.factories import survey_data
 from jingzhun.register.tests.factories import make_household
 from jingzhun.workflows import notices, services
 from jingzhun.workflows.choices import ProcedureStatus
@@ -20,9 +21,9 @@ def test_smoke_identification_flow(personas):
     procs = [services.procedure_start(actor=v, kind="identification", household=h) for h in hh]
     for p in procs:
         with pytest.raises(DomainError):
-            services.step_complete(actor=v, procedure=p, data={})
+            services.step_complete(actor=v, procedure=p, data=survey_data())
         services.step_complete(actor=v, procedure=p, data={"authorised": True})
-        services.step_complete(actor=v, procedure=p, data={})
+        services.step_complete(actor=v, procedure=p, data=survey_data())
     out = services.batch_complete(
         actor=v,
         procedures=procs,

@@ -52,6 +52,10 @@ class Command(BaseCommand):
                 result = generate(seed=seed, county=county, targets=targets, scale=scale)
                 write_statistics(county, result.persons_by_village, result.households_by_village)
             create_users(county)
+            if result is not None:
+                work = demo_work(county, rng)
+                self.stdout.write(work)
+                self.stdout.write(demo_assistance(county, seed))
             audit_record(actor=None, action="demo.load", target=county, after={"seed": seed, "scale": scale})
             if result is not None:
                 audit_record(
@@ -73,10 +77,37 @@ class Command(BaseCommand):
             )
 
 
+def demo_work(county: Area, rng: random.Random) -> str:
+    """Monitoring history and this week's procedures (see jingzhun/demo/procedures.py)."""
+    from jingzhun.accounts.models import User
+    from jingzhun.demo.procedures import live_leads, monitoring_history
+    from jingzhun.demo.users import persona_areas
+
+    cases = monitoring_history(county, rng)
+    village = persona_areas(county)["village_a1"]
+    leads = live_leads(county, rng, village, User.objects.filter(username="cun_a1").first())
+    return f"监测对象 {cases} 户（历史），新登记风险线索 {leads} 条。"
+
+
+def demo_assistance(county: Area, seed: int) -> str:
+    """Cadres, pairings, work teams, visits, plans and deliveries (see jingzhun/demo/assistance.py)."""
+    from jingzhun.demo.assistance import generate_assistance
+
+    n = generate_assistance(seed=seed, county=county)
+    return (
+        f"帮扶责任人 {n.get('cadre', 0)} 名，结对 {n.get('pairing', 0)} 条，驻村工作队 {n.get('workteam', 0)} 支，"
+        f"走访 {n.get('visit', 0)} 次，帮扶计划 {n.get('assistanceplan', 0)} 份，措施落实 {n.get('delivery', 0)} 条。"
+    )
+
+
 def _delete_county(county: Area) -> None:
     from jingzhun.accounts.models import RoleAssignment, User
     from jingzhun.areas.models import AreaYearStat
+    from jingzhun.comparison.demo import delete_comparison
+    from jingzhun.demo.assistance import delete_assistance
 
+    delete_assistance(county)  # its rows reference households, members and income lines
+    delete_comparison(county)  # suspects, alerts and relatives reference households
     delete_households(county)
     subtree = Area.objects.filter(path__startswith=county.path)
     RoleAssignment.objects.filter(area__in=subtree).delete()

@@ -1,0 +1,206 @@
+"""Writes of the public portal: objections to a notice and appeals/complaints/self-reports from the public
+(no actor), and the official's handling of a submission."""
+
+from __future__ import annotations
+
+import datetime
+import re
+import secrets
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jingzhun.areas.choices import AreaLevel
+from jingzhun.core.errors import AccessDenied, DomainError
+from jingzhun.core.scoping import user_can
+from jingzhun.core.services import audit_record
+from jingzhun.workflows import notices
+from jingzhun.workflows.choices import NoticeStatus, ObjectionChannel
+from jingzhun.workflows.models import Notice, NoticeEntry, Objection
+
+from . import guard
+from .choices import SubmissionKind, SubmissionStatus
+from .models import PublicSubmission
+
+CONTENT_MIN = 5
+CONTENT_MAX = 1000
+PHONE_RE = re.compile(r"^[0-9+\- ]{7,20}$")
+RECEIPT_PREFIX = {
+    SubmissionKind.APPEAL: "SS",
+    SubmissionKind.COMPLAINT: "TS",
+    SubmissionKind.SELF_REPORT: "SB",
+}
+
+
+def _content(value: str) -> str:
+    value = (value or "").strip()
+    if len(value) < CONTENT_MIN:
+        raise DomainError(
+            _("请具体说明情况（至少 %(n)s 个字）。") % {"n": CONTENT_MIN}, field="content", code="too_short"
+        )
+    if len(value) > CONTENT_MAX:
+        raise DomainError(
+            _("内容不能超过 %(n)s 个字。") % {"n": CONTENT_MAX}, field="content", code="too_long"
+        )
+    return value
+
+
+def _contact(name: str, phone: str) -> tuple[str, str]:
+    name = (name or "").strip()
+    phone = (phone or "").strip()
+    if len(name) > 50:
+        raise DomainError(_("姓名不能超过 50 个字。"), field="name")
+    if phone and not PHONE_RE.match(phone):
+        raise DomainError(_("联系电话格式不正确（7–20 位数字）。"), field="phone")
+    return name, phone
+
+
+def _normal(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _since(hours: int) -> datetime.datetime:
+    return timezone.now() - datetime.timedelta(hours=hours)
+
+
+def _check_duplicate(source: guard.Source, content: str) -> None:
+    """The same content from the same source within a day is refused."""
+    day = _since(24)
+    wanted = _normal(content)
+    earlier = list(
+        Objection.objects.filter(source_key=source.key, created_at__gte=day).values_list("content", flat=True)
+    ) + list(
+        PublicSubmission.objects.filter(source_key=source.key, created_at__gte=day).values_list(
+            "content", flat=True
+        )
+    )
+    if any(_normal(c) == wanted for c in earlier):
+        raise DomainError(
+            _("您今天已提交过相同的内容，我们会尽快处理，请勿重复提交。"), field="content", code="duplicate"
+        )
+
+
+def _stored_ip(source: guard.Source) -> int:
+    hour = _since(1)
+    return (
+        Objection.objects.filter(source_key__startswith=source.ip_hash, created_at__gte=hour).count()
+        + PublicSubmission.objects.filter(source_key__startswith=source.ip_hash, created_at__gte=hour).count()
+    )
+
+
+def objection_receipt(objection: Objection) -> str:
+    return f"YY{timezone.localtime(objection.created_at):%Y%m%d}{objection.pk:06d}"
+
+
+@transaction.atomic
+def public_objection_submit(
+    *,
+    notice: Notice,
+    content: str,
+    entry: NoticeEntry | None = None,
+    name: str = "",
+    phone: str = "",
+    source: guard.Source,
+) -> Objection:
+    """An objection from the public page (no login): checked against abuse, then recorded through the
+    notices service with channel “网上提交”."""
+    if notice.status != NoticeStatus.PUBLISHED:
+        raise DomainError(_("公示期已结束，请拨打监督电话反映。"), field="content", code="closed")
+    content = _content(content)
+    name, phone = _contact(name, phone)
+    stored_notice = Objection.objects.filter(
+        notice=notice, channel=ObjectionChannel.WEB, created_at__gte=_since(24)
+    ).count()
+    guard.rate_check(source, f"notice:{notice.pk}", stored_ip=_stored_ip(source), stored_target=stored_notice)
+    _check_duplicate(source, content)
+    objection = notices.objection_record(
+        actor=None,
+        notice=notice,
+        content=content,
+        entry=entry,
+        channel=ObjectionChannel.WEB,
+        submitter_name=name,
+        submitter_phone=phone,
+        source_key=source.key,
+    )
+    guard.rate_count(source, f"notice:{notice.pk}")
+    return objection
+
+
+def _receipt_no(kind: str) -> str:
+    day = timezone.localdate().strftime("%Y%m%d")
+    for _attempt in range(10):
+        candidate = f"{RECEIPT_PREFIX[kind]}{day}{secrets.randbelow(10**6):06d}"
+        if not PublicSubmission.objects.filter(receipt_no=candidate).exists():
+            return candidate
+    raise DomainError(_("系统繁忙，请稍后再试。"))  # pragma: no cover - a million numbers a day
+
+
+@transaction.atomic
+def submission_create(
+    *, area, kind: str, content: str, name: str = "", phone: str = "", source: guard.Source
+) -> PublicSubmission:
+    """An appeal, complaint or self-report about a village, from the public portal (anonymous allowed)."""
+    if area is None or area.level != AreaLevel.VILLAGE:
+        raise DomainError(_("请选择所在的村。"), field="area")
+    if kind not in SubmissionKind.values:
+        raise DomainError(_("请选择反映类型。"), field="kind", code="required")
+    content = _content(content)
+    name, phone = _contact(name, phone)
+    stored_area = PublicSubmission.objects.filter(area_path=area.path, created_at__gte=_since(24)).count()
+    guard.rate_check(source, f"area:{area.path}", stored_ip=_stored_ip(source), stored_target=stored_area)
+    _check_duplicate(source, content)
+    submission = PublicSubmission.objects.create(
+        receipt_no=_receipt_no(kind),
+        area=area,
+        area_path=area.path,
+        kind=kind,
+        content=content,
+        contact_name=name,
+        contact_phone=phone,
+        source_key=source.key,
+    )
+    audit_record(
+        actor=None,
+        action="public.submission",
+        target=submission,
+        area=area,
+        after={"kind": kind, "receipt": submission.receipt_no, "anonymous": not (name or phone)},
+    )
+    guard.rate_count(source, f"area:{area.path}")
+    return submission
+
+
+@transaction.atomic
+def submission_handle(*, actor, submission: PublicSubmission, note: str, status: str) -> PublicSubmission:
+    """Record how a submission was dealt with: handled (answered, settled) or converted (a monitoring case
+    or procedure was opened from it)."""
+    submission = PublicSubmission.objects.select_for_update().select_related("area").get(pk=submission.pk)
+    if not user_can(actor, "public.handle", submission.area):
+        raise AccessDenied(_("您无权处理“%(area)s”的群众反映。") % {"area": submission.area.name})
+    if status not in (SubmissionStatus.HANDLED, SubmissionStatus.CONVERTED):
+        raise DomainError(_("请选择处理结果。"), field="status", code="required")
+    note = (note or "").strip()
+    if not note:
+        raise DomainError(_("请填写处理情况。"), field="note", code="required")
+    if len(note) > CONTENT_MAX:
+        raise DomainError(_("处理情况不能超过 %(n)s 个字。") % {"n": CONTENT_MAX}, field="note")
+    if submission.status == SubmissionStatus.CONVERTED and status == SubmissionStatus.HANDLED:
+        raise DomainError(_("该反映已转入监测或办理程序，不能改为“已处理”。"), field="status")
+    before = {"status": submission.status, "note": submission.handling_note}
+    submission.status = status
+    submission.handling_note = note
+    submission.handled_by = actor
+    submission.handled_at = timezone.now()
+    submission.save(update_fields=["status", "handling_note", "handled_by", "handled_at", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="public.submission_handle",
+        target=submission,
+        area=submission.area,
+        before=before,
+        after={"status": status, "note": note},
+        reason=note[:500],
+    )
+    return submission
