@@ -71,6 +71,7 @@ def detail(request, code):
         "level_counts": _level_count_labels(selectors.level_counts(request.user, area)),
         "can_change": user_can(request.user, "areas.change", area),
         "can_import": user_can(request.user, "areas.import", area),
+        "can_see_assistance": user_can(request.user, "assistance.view", area),
     }
     return render(request, "areas/detail.html", context)
 

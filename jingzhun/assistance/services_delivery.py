@@ -5,7 +5,7 @@ here, inside their area scope, and answers with the same message whether the per
 lies outside their area — so a department cannot probe the register through this service.
 
 A cash delivery of a measure with an ``income_program`` becomes an IncomeTransfer line of the household's
-income for the delivery's year (register.services.income_transfers_apply keeps transfers, net income
+income for the delivery's year (register.services_income.income_transfers_apply keeps transfers, net income
 and per capita consistent); cancelling removes that line again.
 """
 
@@ -23,7 +23,7 @@ from jingzhun.core.scoping import paths_q, user_can, user_paths
 from jingzhun.core.services import audit_record
 from jingzhun.register.choices import MemberStatus
 from jingzhun.register.models import Member
-from jingzhun.register.services import income_transfers_apply
+from jingzhun.register.services_income import income_transfers_apply
 from jingzhun.register.validation import parse_id
 
 from .choices import DELIVER, SETTINGS, DeliverySource, DeliveryStatus

@@ -43,7 +43,9 @@ def household_facts(household_ids: list[int]) -> dict[int, list[dict]]:
         .order_by("household_id", "id")
     )
     for s in suspects:
+        labels = {f.get("code"): f.get("label") for f in (s.dataset_type.fields or [])}
         for e in s.evidence:
+            columns = dict(e.get("columns") or {})
             out[s.household_id].append(
                 {
                     "fact": s.fact,
@@ -56,7 +58,11 @@ def household_facts(household_ids: list[int]) -> dict[int, list[dict]]:
                     "batch_id": s.batch_id,
                     "as_of": s.batch.as_of.isoformat(),
                     "strength": e.get("strength", s.strength),
-                    "evidence": dict(e.get("columns") or {}),
+                    "evidence": columns,
+                    # the same row for people to read: column labels, without the file's row number
+                    "evidence_labelled": {
+                        str(labels.get(k) or k): v for k, v in columns.items() if k != "row_no"
+                    },
                     "suspect_id": s.pk,
                     "status": s.status,
                     "decision": s.decision,

@@ -79,3 +79,78 @@ def live_leads(county: Area, rng: random.Random, village: Area, actor) -> int:
                      opened_on=timezone.localdate() - datetime.timedelta(days=rng.randint(1, 20)))
         made += 1
     return made
+
+
+def _png(width: int = 64, height: int = 48) -> bytes:
+    """A small grey PNG standing in for the photo of a posted notice."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    raw = b"".join(b"\x00" + bytes([200, 200, 190]) * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+
+
+def _survey(rng: random.Random, year: int) -> dict:
+    return {
+        "look_house": rng.choice(["B", "C", "C"]),
+        "look_house_note": rng.choice(["土木结构，墙体有裂缝", "砖木结构，屋面漏雨", "房屋基本安全"]),
+        "look_food": "basic",
+        "look_labour": rng.choice(["short", "weak"]),
+        "look_school": rng.choice(["none", "light"]),
+        "look_illness": rng.choice(["none", "chronic"]),
+        "income_year": year - 1,
+        "wages": str(rng.randrange(2000, 8000, 100)),
+        "business": str(rng.randrange(500, 3000, 100)),
+        "property_income": "0",
+        "transfers": str(rng.randrange(300, 1500, 50)),
+        "business_costs": str(rng.randrange(200, 900, 50)),
+        "attribute": "1",
+        "standard": "1",
+        "main_cause": rng.choice(["9", "7", "8"]),
+        "other_causes": [],
+    }
+
+
+def live_identification(county: Area, rng: random.Random, village: Area, officer, county_user) -> str:
+    """This year's quota, five candidates waiting for 民主评议 and three on their first notice (in period)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from jingzhun.identification.services import identification_start, quota_set
+    from jingzhun.workflows import notices
+    from jingzhun.workflows import services as workflow
+
+    if officer is None or county_user is None or village is None:
+        return ""
+    year = timezone.localdate().year
+    quota_set(actor=county_user, county=county, year=year, quota=40, note="演示：本年度新识别规模")
+    households = list(
+        Household.objects.filter(area_path__startswith=village.path, poverty_status="not_poor", is_monitored=False)
+        .exclude(size=0)
+        .order_by("household_no")[40:48]
+    )
+    application = {"applied_on": (timezone.localdate() - datetime.timedelta(days=30)).isoformat(),
+                   "method": "household", "applicant": "", "authorised": True}
+    batch, results = identification_start(actor=officer, area=village, year=year, households=households,
+                                          application=application, title=f"{village.name}{year}年新识别对象")
+    started = [r["procedure"] for r in results if r["procedure"]]
+    for p in started:
+        workflow.step_complete(actor=officer, procedure=p, data=application)
+        workflow.step_complete(actor=officer, procedure=p, data=_survey(rng, year))
+    ahead = started[:3]
+    if ahead:
+        workflow.batch_complete(
+            actor=officer, procedures=ahead, meeting={"representatives": 31, "present": 26},
+            results={p.pk: {"votes_for": rng.randint(20, 26)} for p in ahead}, batch=batch,
+            acted_on=timezone.localdate() - datetime.timedelta(days=5),
+        )
+        ready = [p for p in ahead if workflow.Procedure.objects.get(pk=p.pk).current_step.code == "notice1"]
+        if ready:
+            notice = notices.notice_publish(actor=officer, procedures=ready,
+                                            start_date=timezone.localdate() - datetime.timedelta(days=3))
+            notices.notice_add_evidence(actor=officer, notice=notice,
+                                        upload=SimpleUploadedFile("公示张贴.png", _png(), content_type="image/png"))
+    return f"识别名单 {len(started)} 户（{len(ahead)} 户在第一次公示中）"

@@ -103,7 +103,7 @@ def fact_text(f: dict) -> str:
     return _("%(who)s（%(source)s）%(detail)s") % {
         "who": who,
         "source": source,
-        "detail": evidence_text(f.get("evidence")),
+        "detail": evidence_text(f.get("evidence_labelled") or f.get("evidence")),
     }
 
 

@@ -44,6 +44,7 @@ def test_cadre_records_a_visit_with_a_photo(browser_page):  # noqa: F811
     page = browser_page
     login(page, "cadre", PASSWORD)
     page.wait_for_url(page.base_url + "/")
+    page.click("nav >> text=监测帮扶")  # the menu holding 防返贫监测 and 帮扶工作
     page.click("nav >> text=帮扶工作")
     page.wait_for_selector("[data-testid=gap-counts]")
 

@@ -80,13 +80,15 @@ class Command(BaseCommand):
 def demo_work(county: Area, rng: random.Random) -> str:
     """Monitoring history and this week's procedures (see jingzhun/demo/procedures.py)."""
     from jingzhun.accounts.models import User
-    from jingzhun.demo.procedures import live_leads, monitoring_history
+    from jingzhun.demo.procedures import live_identification, live_leads, monitoring_history
     from jingzhun.demo.users import persona_areas
 
     cases = monitoring_history(county, rng)
     village = persona_areas(county)["village_a1"]
-    leads = live_leads(county, rng, village, User.objects.filter(username="cun_a1").first())
-    return f"监测对象 {cases} 户（历史），新登记风险线索 {leads} 条。"
+    officer = User.objects.filter(username="cun_a1").first()
+    leads = live_leads(county, rng, village, officer)
+    ident = live_identification(county, rng, village, officer, User.objects.filter(username="xian_admin").first())
+    return f"监测对象 {cases} 户（历史），新登记风险线索 {leads} 条；{ident}。"
 
 
 def demo_assistance(county: Area, seed: int) -> str:
@@ -110,8 +112,23 @@ def _delete_county(county: Area) -> None:
     delete_comparison(county)  # suspects, alerts and relatives reference households
     delete_households(county)
     subtree = Area.objects.filter(path__startswith=county.path)
+    _delete_county_settings(county, subtree)
     RoleAssignment.objects.filter(area__in=subtree).delete()
     User.objects.filter(area__in=subtree).update(area=None)
     AreaYearStat.objects.filter(area__in=subtree).delete()
     for level in ("group", "hamlet", "village", "township", "county"):
         subtree.filter(level=level).delete()
+
+
+def _delete_county_settings(county: Area, subtree) -> None:
+    """County-level rows that point at the county's areas: quotas, rules, template versions, submissions."""
+    from jingzhun.identification.models import ExclusionRule, Quota, QuotaOverride
+    from jingzhun.public.models import PublicSubmission
+    from jingzhun.workflows.models import ProcedureTemplate
+
+    QuotaOverride.objects.filter(area__in=subtree).delete()
+    Quota.objects.filter(area__in=subtree).delete()
+    ExclusionRule.objects.filter(area__in=subtree).delete()
+    PublicSubmission.objects.filter(area_path__startswith=county.path).delete()
+    ProcedureTemplate.objects.filter(area__in=subtree).delete()
+
