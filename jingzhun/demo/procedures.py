@@ -20,14 +20,24 @@ from jingzhun.monitoring.models import MonitoringCase
 from jingzhun.register.models import Household
 
 # main cause code → the monitoring risk it most often becomes
-CAUSE_RISK = {"1": "illness", "2": "disability", "3": "education", "4": "disaster", "8": "employment",
-              "9": "industry", "5": "industry", "6": "water"}
+CAUSE_RISK = {
+    "1": "illness",
+    "2": "disability",
+    "3": "education",
+    "4": "disaster",
+    "8": "employment",
+    "9": "industry",
+    "5": "industry",
+    "6": "water",
+}
 SOURCES = [CaseSource.CADRE_VISIT] * 6 + [CaseSource.SELF_REPORT] * 2 + [CaseSource.DEPARTMENT_ALERT] * 2
 
 
 def monitoring_history(county: Area, rng: random.Random) -> int:
     """One MONITORED case per monitored household of the county, in bulk."""
-    admin = User.objects.filter(username="xian_admin").first() or User.objects.filter(is_superuser=True).first()
+    admin = (
+        User.objects.filter(username="xian_admin").first() or User.objects.filter(is_superuser=True).first()
+    )
     rows = Household.objects.filter(area_path__startswith=county.path, is_monitored=True).values_list(
         "pk", "area_id", "area_path", "poverty_status", "main_cause"
     )
@@ -75,8 +85,14 @@ def live_leads(county: Area, rng: random.Random, village: Area, actor) -> int:
     ]
     made = 0
     for household, (source, risks, detail) in zip(candidates, stories, strict=False):
-        case_propose(actor=actor, household=household, source=source, risk_types=risks, detail=detail,
-                     opened_on=timezone.localdate() - datetime.timedelta(days=rng.randint(1, 20)))
+        case_propose(
+            actor=actor,
+            household=household,
+            source=source,
+            risk_types=risks,
+            detail=detail,
+            opened_on=timezone.localdate() - datetime.timedelta(days=rng.randint(1, 20)),
+        )
         made += 1
     return made
 
@@ -87,11 +103,21 @@ def _png(width: int = 64, height: int = 48) -> bytes:
     import zlib
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
 
     raw = b"".join(b"\x00" + bytes([200, 200, 190]) * width for _ in range(height))
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
 
 
 def _survey(rng: random.Random, year: int) -> dict:
@@ -128,14 +154,26 @@ def live_identification(county: Area, rng: random.Random, village: Area, officer
     year = timezone.localdate().year
     quota_set(actor=county_user, county=county, year=year, quota=40, note="演示：本年度新识别规模")
     households = list(
-        Household.objects.filter(area_path__startswith=village.path, poverty_status="not_poor", is_monitored=False)
+        Household.objects.filter(
+            area_path__startswith=village.path, poverty_status="not_poor", is_monitored=False
+        )
         .exclude(size=0)
         .order_by("household_no")[40:48]
     )
-    application = {"applied_on": (timezone.localdate() - datetime.timedelta(days=30)).isoformat(),
-                   "method": "household", "applicant": "", "authorised": True}
-    batch, results = identification_start(actor=officer, area=village, year=year, households=households,
-                                          application=application, title=f"{village.name}{year}年新识别对象")
+    application = {
+        "applied_on": (timezone.localdate() - datetime.timedelta(days=30)).isoformat(),
+        "method": "household",
+        "applicant": "",
+        "authorised": True,
+    }
+    batch, results = identification_start(
+        actor=officer,
+        area=village,
+        year=year,
+        households=households,
+        application=application,
+        title=f"{village.name}{year}年新识别对象",
+    )
     started = [r["procedure"] for r in results if r["procedure"]]
     for p in started:
         workflow.step_complete(actor=officer, procedure=p, data=application)
@@ -143,14 +181,21 @@ def live_identification(county: Area, rng: random.Random, village: Area, officer
     ahead = started[:3]
     if ahead:
         workflow.batch_complete(
-            actor=officer, procedures=ahead, meeting={"representatives": 31, "present": 26},
-            results={p.pk: {"votes_for": rng.randint(20, 26)} for p in ahead}, batch=batch,
+            actor=officer,
+            procedures=ahead,
+            meeting={"representatives": 31, "present": 26},
+            results={p.pk: {"votes_for": rng.randint(20, 26)} for p in ahead},
+            batch=batch,
             acted_on=timezone.localdate() - datetime.timedelta(days=5),
         )
         ready = [p for p in ahead if workflow.Procedure.objects.get(pk=p.pk).current_step.code == "notice1"]
         if ready:
-            notice = notices.notice_publish(actor=officer, procedures=ready,
-                                            start_date=timezone.localdate() - datetime.timedelta(days=3))
-            notices.notice_add_evidence(actor=officer, notice=notice,
-                                        upload=SimpleUploadedFile("公示张贴.png", _png(), content_type="image/png"))
+            notice = notices.notice_publish(
+                actor=officer, procedures=ready, start_date=timezone.localdate() - datetime.timedelta(days=3)
+            )
+            notices.notice_add_evidence(
+                actor=officer,
+                notice=notice,
+                upload=SimpleUploadedFile("公示张贴.png", _png(), content_type="image/png"),
+            )
     return f"识别名单 {len(started)} 户（{len(ahead)} 户在第一次公示中）"

@@ -129,7 +129,9 @@ def case_propose_from(*, actor, submission=None, **values) -> MonitoringCase:
         from jingzhun.public.services import submission_handle
 
         submission_handle(
-            actor=actor, submission=submission, status="converted",
+            actor=actor,
+            submission=submission,
+            status="converted",
             note=_("已登记为监测风险线索（%(no)s）。") % {"no": case.household.household_no},
         )
     return case

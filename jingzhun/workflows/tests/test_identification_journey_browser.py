@@ -33,10 +33,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def _candidates(personas):
     v = personas.village_a1
-    households = [make_household(area=personas.tree.village_a1, actor=personas.county_admin) for _ in range(5)]
+    households = [
+        make_household(area=personas.tree.village_a1, actor=personas.county_admin) for _ in range(5)
+    ]
     year = timezone.localdate().year
     _batch, results = identification_start(
-        actor=v, area=personas.tree.village_a1, year=year, households=households, application=application_data()
+        actor=v,
+        area=personas.tree.village_a1,
+        year=year,
+        households=households,
+        application=application_data(),
     )
     procs = [r["procedure"] for r in results]
     for p in procs:
@@ -57,7 +63,9 @@ def _batch(page, step, area):
 
 
 def _publish(page, step, area, start: datetime.date, tmp_path):
-    page.goto(page.base_url + f"/procedures/notices/publish/?kind=identification&step={step}&area={area.code}")
+    page.goto(
+        page.base_url + f"/procedures/notices/publish/?kind=identification&step={step}&area={area.code}"
+    )
     page.wait_for_selector("[data-testid=publish-form]")
     page.fill("[data-testid=publish-form] #id_start_date", start.isoformat())
     page.click("[data-testid=publish-submit]")
@@ -103,7 +111,9 @@ def test_two_notices_and_an_announcement_register_four_households(browser_page, 
     # 第一次公示, posted six days ago (a 7-day period: today is its last day), photo of the board.
     notice = _publish(page, "notice1", village, timezone.localdate() - datetime.timedelta(days=6), tmp_path)
     assert notice.entries.count() == 4
-    heads = {m.household_id: m.id_number for m in Member.objects.filter(relation="01", household__in=households)}
+    heads = {
+        m.household_id: m.id_number for m in Member.objects.filter(relation="01", household__in=households)
+    }
 
     # A member of the public objects on the public page, without logging in.
     page.context.clear_cookies()
@@ -131,7 +141,8 @@ def test_two_notices_and_an_announcement_register_four_households(browser_page, 
     form.locator("button[type=submit]").click()
     page.wait_for_selector("[data-testid=notice-status]")
     Notice.objects.filter(pk=notice.pk).update(
-        start_date=F("start_date") - datetime.timedelta(days=2), end_date=F("end_date") - datetime.timedelta(days=2)
+        start_date=F("start_date") - datetime.timedelta(days=2),
+        end_date=F("end_date") - datetime.timedelta(days=2),
     )
     _close(page, notice)
 
@@ -149,8 +160,13 @@ def test_two_notices_and_an_announcement_register_four_households(browser_page, 
 
     # The traffic police's vehicle list names the head of one candidate household.
     head = Member.objects.get(household=flagged.household, relation="01")
-    load_batch(personas.department, tmp_path, "vehicle", ["证件号码", "车主姓名", "号牌号码"],
-               [[head.id_number, head.name, "川W12345"]])
+    load_batch(
+        personas.department,
+        tmp_path,
+        "vehicle",
+        ["证件号码", "车主姓名", "号牌号码"],
+        [[head.id_number, head.name, "川W12345"]],
+    )
     run_now(personas.county_admin, personas.tree.county)
 
     # 县级复审: the vehicle rule blocks that household; the others pass.

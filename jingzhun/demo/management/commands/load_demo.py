@@ -87,7 +87,9 @@ def demo_work(county: Area, rng: random.Random) -> str:
     village = persona_areas(county)["village_a1"]
     officer = User.objects.filter(username="cun_a1").first()
     leads = live_leads(county, rng, village, officer)
-    ident = live_identification(county, rng, village, officer, User.objects.filter(username="xian_admin").first())
+    ident = live_identification(
+        county, rng, village, officer, User.objects.filter(username="xian_admin").first()
+    )
     return f"监测对象 {cases} 户（历史），新登记风险线索 {leads} 条；{ident}。"
 
 
@@ -131,4 +133,3 @@ def _delete_county_settings(county: Area, subtree) -> None:
     ExclusionRule.objects.filter(area__in=subtree).delete()
     PublicSubmission.objects.filter(area_path__startswith=county.path).delete()
     ProcedureTemplate.objects.filter(area__in=subtree).delete()
-
