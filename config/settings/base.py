@@ -153,7 +153,14 @@ CACHES = {
         "LOCATION": str(DATA_DIR / "progress-cache"),
         "TIMEOUT": 7 * 24 * 3600,
     },
+    # Rate limits of the public portal must be shared by every web worker process.
+    "public": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "public-cache"),
+        "TIMEOUT": 2 * 24 * 3600,
+    },
 }
+JINGZHUN_PUBLIC_CACHE = "public"
 
 TASKS = {
     "default": {

@@ -13,6 +13,7 @@ MEDIA_ROOT = _tmp / "media"
 CACHES = {
     **CACHES,
     "progress": {**CACHES["progress"], "LOCATION": str(_tmp / "progress-cache")},
+    "public": {**CACHES["public"], "LOCATION": str(_tmp / "public-cache")},
 }
 AXES_ENABLED = True
 STORAGES = {

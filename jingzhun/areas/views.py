@@ -72,6 +72,7 @@ def detail(request, code):
         "can_change": user_can(request.user, "areas.change", area),
         "can_import": user_can(request.user, "areas.import", area),
         "can_see_assistance": user_can(request.user, "assistance.view", area),
+        "chain": _chain(request.user, area),
     }
     return render(request, "areas/detail.html", context)
 
@@ -173,3 +174,12 @@ def autocomplete(request):
             ]
         }
     )
+
+
+def _chain(user, area):
+    """The 五包 responsibility chain for the area page, for users who may see assistance data there."""
+    if area.level not in ("county", "township", "village") or not user_can(user, "assistance.view", area):
+        return None
+    from jingzhun.assistance.selectors import chain
+
+    return chain(area)

@@ -125,7 +125,7 @@ def _survey(rng: random.Random, year: int) -> dict:
         "look_house": rng.choice(["B", "C", "C"]),
         "look_house_note": rng.choice(["土木结构，墙体有裂缝", "砖木结构，屋面漏雨", "房屋基本安全"]),
         "look_food": "basic",
-        "look_labour": rng.choice(["short", "weak"]),
+        "look_labour": rng.choice(["short", "short", "none"]),
         "look_school": rng.choice(["none", "light"]),
         "look_illness": rng.choice(["none", "chronic"]),
         "income_year": year - 1,

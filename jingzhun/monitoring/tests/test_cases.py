@@ -230,3 +230,44 @@ def test_a_lead_reported_and_started_through_the_pages(personas, client_for):
     case.refresh_from_db()
     assert case.status == CaseStatus.IN_PROCEDURE and case.monitoring_type == "sudden"
     assert case.entry_procedure.current_step.code == "alert"
+
+
+def test_a_public_self_report_becomes_a_lead_and_is_marked_converted(personas, client_for):
+    from jingzhun.public import guard
+    from jingzhun.public.models import PublicSubmission
+    from jingzhun.public.services import submission_create
+
+    submission = submission_create(
+        area=personas.tree.village_a1,
+        kind="self_report",
+        content="我家老人摔伤住院，花了三万多，生活困难",
+        source=guard.Source(ip_hash="a" * 24, key="b" * 48),
+    )
+    h = exited(personas)
+    client = client_for(personas.village_a1)
+    page = client.get(reverse("monitoring:case-new") + f"?submission={submission.pk}").content.decode()
+    assert submission.receipt_no in page and "摔伤住院" in page
+    # Another village's officer cannot even open it.
+    assert (
+        client_for(personas.village_b1)
+        .get(reverse("monitoring:case-new") + f"?submission={submission.pk}")
+        .status_code
+        == 404
+    )
+    client = client_for(personas.village_a1)
+    response = client.post(
+        reverse("monitoring:case-new"),
+        {
+            "submission": submission.pk,
+            "household": h.household_no,
+            "source": "self_report",
+            "risk_types": ["accident", "illness"],
+            "detail": "老人摔伤住院，自付 3.2 万元",
+        },
+    )
+    assert response.status_code == 302
+    case = MonitoringCase.objects.get(household=h)
+    assert case.source == "self_report" and case.source_ref == f"public:{submission.pk}"
+    submission.refresh_from_db()
+    assert submission.status == "converted" and h.household_no in submission.handling_note
+    assert PublicSubmission.objects.filter(status="converted").count() == 1

@@ -89,3 +89,4 @@ def objection_post(**extra) -> dict:
 
 def clear_limits() -> None:
     caches["default"].clear()
+    caches["public"].clear()
