@@ -28,7 +28,18 @@ router.register("register/members", MemberViewSet, basename="register-member")
 router.register("register/incomes", IncomeViewSet, basename="register-income")
 
 # Later apps list their viewsets in ``<app>.api.ROUTES`` so that each app owns its API registration.
-for _module in ("workflows", "identification", "monitoring", "public", "assistance", "comparison"):
+for _module in (
+    "workflows",
+    "identification",
+    "monitoring",
+    "public",
+    "assistance",
+    "comparison",
+    "policy",
+    "assessment",
+    "indicators",
+    "reports",
+):
     for _prefix, _viewset, _basename in import_module(f"jingzhun.{_module}.api").ROUTES:
         router.register(_prefix, _viewset, basename=_basename)
 

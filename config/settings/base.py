@@ -44,6 +44,10 @@ INSTALLED_APPS = [
     "jingzhun.public",
     "jingzhun.assistance",
     "jingzhun.comparison",
+    "jingzhun.policy",
+    "jingzhun.assessment",
+    "jingzhun.indicators",
+    "jingzhun.reports",
     "jingzhun.demo",
 ]
 

@@ -1,0 +1,4 @@
+"""REST API of the indicators app. ``ROUTES`` is collected by config/api_urls.py."""
+
+# (prefix under /api/v1/, viewset, basename)
+ROUTES: list = []
