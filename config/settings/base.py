@@ -193,7 +193,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"NoticeKindEnum": "jingzhun.workflows.choices.NoticeKind"},
 }
+
+# The address printed in QR codes on notice posters (e.g. https://fupin.example.gov.cn); empty: the
+# address the poster page was requested at.
+JINGZHUN_PUBLIC_BASE_URL = os.environ.get("JINGZHUN_PUBLIC_BASE_URL", "")
 
 SESSION_COOKIE_AGE = 8 * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

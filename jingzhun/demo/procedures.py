@@ -199,3 +199,20 @@ def live_identification(county: Area, rng: random.Random, village: Area, officer
                 upload=SimpleUploadedFile("公示张贴.png", _png(), content_type="image/png"),
             )
     return f"识别名单 {len(started)} 户（{len(ahead)} 户在第一次公示中）"
+
+
+def public_messages(village: Area) -> int:
+    """Two messages from the public portal waiting in the village's queue (a self-report and an appeal)."""
+    from jingzhun.public import guard
+    from jingzhun.public.services import submission_create
+
+    if village is None:
+        return 0
+    messages = [
+        ("self_report", "我家去年种的核桃遭了冰雹，收成不到往年一半，孩子还在上大学，请村里帮忙看看。"),
+        ("appeal", "我家申请过低保，村里一直没有答复，想问问办到哪一步了。"),
+    ]
+    for i, (kind, content) in enumerate(messages):
+        source = guard.Source(ip_hash=f"{i:024d}", key=f"{i:048d}")
+        submission_create(area=village, kind=kind, content=content, source=source)
+    return len(messages)

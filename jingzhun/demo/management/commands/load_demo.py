@@ -80,7 +80,7 @@ class Command(BaseCommand):
 def demo_work(county: Area, rng: random.Random) -> str:
     """Monitoring history and this week's procedures (see jingzhun/demo/procedures.py)."""
     from jingzhun.accounts.models import User
-    from jingzhun.demo.procedures import live_identification, live_leads, monitoring_history
+    from jingzhun.demo.procedures import live_identification, live_leads, monitoring_history, public_messages
     from jingzhun.demo.users import persona_areas
 
     cases = monitoring_history(county, rng)
@@ -90,7 +90,8 @@ def demo_work(county: Area, rng: random.Random) -> str:
     ident = live_identification(
         county, rng, village, officer, User.objects.filter(username="xian_admin").first()
     )
-    return f"监测对象 {cases} 户（历史），新登记风险线索 {leads} 条；{ident}。"
+    messages = public_messages(village)
+    return f"监测对象 {cases} 户（历史），新登记风险线索 {leads} 条；{ident}；群众反映 {messages} 条。"
 
 
 def demo_assistance(county: Area, seed: int) -> str:
