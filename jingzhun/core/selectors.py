@@ -42,3 +42,41 @@ def audit_search(user, *, actor=None, action="", area=None, date_from=None, date
 def can_view_audit(user) -> bool:
     paths = user_paths(user, "core.audit_view")
     return paths is None or bool(paths)
+
+
+def import_job_or_404(user, kind: str, pk):
+    """An import job of ``kind`` the user may see (dry runs and commits share the kind)."""
+    from django.http import Http404
+    from django.utils.translation import gettext as _
+
+    job = jobs_visible_to(user).filter(kind=kind, pk=pk).first()
+    if job is None:
+        raise Http404(_("任务不存在或不在您的范围内。"))
+    return job
+
+
+def import_job_status(user, job, kind: str) -> dict:
+    """What an import page shows: progress, the dry run's summary, and whether its owner may commit it
+    (a successful dry run not yet committed)."""
+    from .choices import JobState
+    from .jobs import live_progress
+    from .models import Job
+
+    percent, message = live_progress(job)
+    params = job.params or {}
+    committed = Job.objects.filter(kind=kind, params__dry_run_of=str(job.pk)).order_by("-created_at").first()
+    can_commit = (
+        params.get("dry_run")
+        and job.state == JobState.SUCCEEDED
+        and job.owner_id == user.pk
+        and committed is None
+    )
+    return {
+        "job": job,
+        "percent": percent,
+        "message": message,
+        "summary": job.result or {},
+        "is_dry_run": params.get("dry_run", True),
+        "can_commit": can_commit,
+        "commit_job": committed,
+    }

@@ -15,12 +15,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from jingzhun.core.access import access
-from jingzhun.core.choices import JobState
 from jingzhun.core.forms import StyledFormMixin
-from jingzhun.core.jobs import live_progress
 from jingzhun.core.models import Job
 from jingzhun.core.scoping import user_can
-from jingzhun.core.selectors import jobs_visible_to
+from jingzhun.core.selectors import import_job_or_404, import_job_status, jobs_visible_to
 from jingzhun.core.services import job_enqueue
 
 from .exporting import clean_filter, describe_filter, export_queryset
@@ -118,33 +116,11 @@ def import_view(request):
 
 
 def _import_job(request, pk) -> Job:
-    job = jobs_visible_to(request.user).filter(kind=IMPORT_KIND, pk=pk).first()
-    if job is None:
-        raise Http404(_("任务不存在或不在您的范围内。"))
-    return job
+    return import_job_or_404(request.user, IMPORT_KIND, pk)
 
 
 def _status_context(request, job: Job) -> dict:
-    percent, message = live_progress(job)
-    params = job.params or {}
-    committed = (
-        Job.objects.filter(kind=IMPORT_KIND, params__dry_run_of=str(job.pk)).order_by("-created_at").first()
-    )
-    can_commit = (
-        params.get("dry_run")
-        and job.state == JobState.SUCCEEDED
-        and job.owner_id == request.user.pk
-        and committed is None
-    )
-    return {
-        "job": job,
-        "percent": percent,
-        "message": message,
-        "summary": job.result or {},
-        "is_dry_run": params.get("dry_run", True),
-        "can_commit": can_commit,
-        "commit_job": committed,
-    }
+    return import_job_status(request.user, job, IMPORT_KIND)
 
 
 @access("scoped")
