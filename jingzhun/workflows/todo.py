@@ -13,10 +13,12 @@ from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.db.models import Count
+from django.db.models.functions import Substr
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jingzhun.areas.models import Area
 from jingzhun.core.scoping import paths_q, user_paths
 
 from .choices import NoticeStatus, ObjectionStatus, ProcedureKind, ProcedureStatus, StepAction
@@ -51,6 +53,20 @@ def _scoped(qs, user, capability: str):
     return qs if paths is None else qs.filter(paths_q("area_path", paths))
 
 
+# Area path lengths by level (province 2, city 4, county 6, township 9, village 12).
+NEXT_LEVEL = {2: 4, 4: 6, 6: 9, 9: 12, 12: 12, 15: 15}
+
+
+def _group_length(user) -> int:
+    """Group the queue one level below the user's widest area: a county user sees townships, a township
+    user villages, a village user its village. Thousands of village rows would bury a county's work."""
+    paths = user_paths(user, "workflows.view")
+    if paths is None:  # superuser: by county
+        return 6
+    shortest = min((len(p) for p in paths), default=12)
+    return NEXT_LEVEL.get(shortest, 12)
+
+
 def step_items(user, now=None) -> list[dict]:
     """Running procedures waiting at a step the user may act on, grouped by kind / step / area."""
     now = now or timezone.now()
@@ -58,26 +74,32 @@ def step_items(user, now=None) -> list[dict]:
     caps = StepTemplate.objects.order_by().values_list("capability", flat=True).distinct()
     base = Procedure.objects.for_user(user, "view").filter(status=ProcedureStatus.RUNNING)
     overdue = overdue_q(now)
-    items = []
+    length = _group_length(user)
+    rows = []
     for cap in sorted(set(caps)):
         qs = _scoped(base.filter(current_step__capability=cap), user, cap)
         if qs is None:
             continue
-        rows = (
+        rows += list(
             qs.order_by()
+            .annotate(group_path=Substr("area_path", 1, length))
             .values(
                 "kind",
                 "current_step__code",
                 "current_step__name",
                 "current_step__action",
                 "current_step__is_batch",
-                "area__code",
-                "area__name",
+                "group_path",
             )
             .annotate(n=Count("id"), late=Count("id", filter=overdue))
         )
-        for r in rows:
-            items.append(_step_item(r, kinds))
+    names = dict(Area.objects.filter(path__in={r["group_path"] for r in rows}).values_list("path", "code"))
+    labels = dict(Area.objects.filter(path__in={r["group_path"] for r in rows}).values_list("path", "name"))
+    items = []
+    for r in rows:
+        r["area__code"] = names.get(r["group_path"], "")
+        r["area__name"] = labels.get(r["group_path"], r["group_path"])
+        items.append(_step_item(r, kinds))
     items.sort(key=lambda i: (-int(bool(i["overdue"])), i["kind"], i["step"], i["area"]))
     return items
 
