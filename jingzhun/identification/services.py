@@ -95,7 +95,7 @@ def survey_keep(*, actor, procedure: Procedure, data: dict) -> Procedure:
     declarations behind the hit, may approve an exception, and the village completes the step.
     """
     procedure = (
-        Procedure.objects.select_for_update()
+        Procedure.objects.select_for_update(of=("self",))
         .select_related("current_step", "household", "area")
         .get(pk=procedure.pk)
     )

@@ -8,6 +8,7 @@ class MonitoringConfig(AppConfig):
     verbose_name = _("防返贫监测")
 
     def ready(self):
+        from jingzhun.assessment.kinds import elimination_step_check
         from jingzhun.workflows.engine import KindSpec, register_kind
         from jingzhun.workflows.todo import register_todo_provider
 
@@ -28,6 +29,7 @@ class MonitoringConfig(AppConfig):
         register_kind(
             KindSpec(
                 kind="risk_elimination",
+                step_check=elimination_step_check,
                 on_complete=services.elimination_completed,
                 on_end=services.elimination_ended,
                 notice_reason=lambda procedure: str(_("监测对象风险消除")),

@@ -105,7 +105,12 @@ CATALOGUE: list[Parameter] = [
     ),
     Parameter("county_incidence_max", "贫困县退出：综合贫困发生率低于", DECIMAL, "exit", "%", {2014: "2"}),
     Parameter(
-        "county_incidence_max_west", "贫困县退出：综合贫困发生率低于（西部）", DECIMAL, "exit", "%", {2014: "3"}
+        "county_incidence_max_west",
+        "贫困县退出：综合贫困发生率低于（西部）",
+        DECIMAL,
+        "exit",
+        "%",
+        {2014: "3"},
     ),
     Parameter("county_wrong_exit_max", "贫困县退出：错退率低于", DECIMAL, "exit", "%", {2014: "2"}),
     Parameter("county_missed_max", "贫困县退出：漏评率低于", DECIMAL, "exit", "%", {2014: "2"}),
@@ -119,7 +124,9 @@ CATALOGUE: list[Parameter] = [
         {2014: WEST},
         "贫困发生率适用西部标准的省份。",
     ),
-    Parameter("village_checklist", "贫困村退出基础设施清单", CHECKLIST, "exit", "", {2014: CHECKLIST_DEFAULT}),
+    Parameter(
+        "village_checklist", "贫困村退出基础设施清单", CHECKLIST, "exit", "", {2014: CHECKLIST_DEFAULT}
+    ),
     Parameter("notice_days", "公示期", INT, "procedure", "天", {2014: 7}),
     Parameter("appraisal_quorum", "民主评议到会比例", RATIO, "procedure", "", {2014: "2/3"}),
     Parameter("rectification_days", "整改默认期限", INT, "procedure", "天", {2014: 30}),

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Q
-
 from .models import PolicyValue
 from .parameters import BY_KEY, CATALOGUE, typed
 
@@ -74,8 +72,8 @@ def derived_threshold(found: dict) -> str | None:
     line, ratio = found.get("poverty_line"), found.get("monitoring_line_ratio")
     if line is None or ratio is None:
         return None
-    value = typed("poverty_line", line["value"]) * Decimal(typed("monitoring_line_ratio", ratio["value"]).numerator)
-    value /= typed("monitoring_line_ratio", ratio["value"]).denominator
+    factor = typed("monitoring_line_ratio", ratio["value"])
+    value = typed("poverty_line", line["value"]) * factor.numerator / factor.denominator
     return format(value.quantize(Decimal("0.01")).normalize(), "f")
 
 
@@ -115,11 +113,7 @@ def catalogue_rows(user, *, group: str = ""):
     by_key: dict[str, list] = {}
     for row in values_for(user).filter(retired=False).order_by("key", "area_path", "year"):
         by_key.setdefault(row.key, []).append(row)
-    return [
-        {"param": p, "values": by_key.get(p.key, [])}
-        for p in CATALOGUE
-        if not group or p.group == group
-    ]
+    return [{"param": p, "values": by_key.get(p.key, [])} for p in CATALOGUE if not group or p.group == group]
 
 
 def history_for(user, key: str):
@@ -128,7 +122,3 @@ def history_for(user, key: str):
 
 def known(key: str) -> bool:
     return key in BY_KEY
-
-
-def q_scope(province: str) -> Q:
-    return Q(area_path="") | Q(area_path=province)

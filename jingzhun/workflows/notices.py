@@ -220,7 +220,7 @@ def objection_record(
 def objection_answer(*, actor, objection: Objection, outcome: str, answer: str, upload=None) -> Objection:
     """Answer after checking. Upheld about a listed household: it leaves the list and goes back a step."""
     objection = (
-        Objection.objects.select_for_update()
+        Objection.objects.select_for_update(of=("self",))
         .select_related("notice__step", "notice__area", "entry")
         .get(pk=objection.pk)
     )
@@ -285,7 +285,7 @@ def close_blockers(notice: Notice, today: datetime.date | None = None) -> list[s
 @transaction.atomic
 def notice_close(*, actor, notice: Notice, comment: str = "") -> list[Procedure]:
     """End the notice and pass its step for every household still listed and still waiting there."""
-    notice = Notice.objects.select_for_update().select_related("step__template", "area").get(pk=notice.pk)
+    notice = Notice.objects.select_for_update(of=("self",)).select_related("step__template", "area").get(pk=notice.pk)
     _step_actor(actor, notice)
     problems = close_blockers(notice)
     if problems:

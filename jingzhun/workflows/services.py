@@ -72,7 +72,8 @@ def _acted_on(value) -> datetime.date:
 
 def _locked(procedure: Procedure) -> Procedure:
     return (
-        Procedure.objects.select_for_update()
+        # of=self: PostgreSQL refuses FOR UPDATE on the nullable side of the current_step join
+        Procedure.objects.select_for_update(of=("self",))
         .select_related("current_step", "household", "area", "template")
         .get(pk=procedure.pk)
     )

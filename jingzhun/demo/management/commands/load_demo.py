@@ -56,6 +56,7 @@ class Command(BaseCommand):
                 work = demo_work(county, rng)
                 self.stdout.write(work)
                 self.stdout.write(demo_assistance(county, seed))
+                self.stdout.write(demo_indicators(county))
             audit_record(actor=None, action="demo.load", target=county, after={"seed": seed, "scale": scale})
             if result is not None:
                 audit_record(
@@ -103,6 +104,14 @@ def demo_assistance(county: Area, seed: int) -> str:
         f"帮扶责任人 {n.get('cadre', 0)} 名，结对 {n.get('pairing', 0)} 条，驻村工作队 {n.get('workteam', 0)} 支，"
         f"走访 {n.get('visit', 0)} 次，帮扶计划 {n.get('assistanceplan', 0)} 份，措施落实 {n.get('delivery', 0)} 条。"
     )
+
+
+def demo_indicators(county: Area) -> str:
+    """Pre-aggregated indicator values, so the dashboards and reports have figures at once."""
+    from jingzhun.indicators.services import indicators_refresh
+
+    result = indicators_refresh(actor=None, area=county)
+    return f"统计指标 {result['values']} 个数值（{result['seconds']} 秒）。"
 
 
 def _delete_county(county: Area) -> None:
