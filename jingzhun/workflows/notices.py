@@ -285,7 +285,11 @@ def close_blockers(notice: Notice, today: datetime.date | None = None) -> list[s
 @transaction.atomic
 def notice_close(*, actor, notice: Notice, comment: str = "") -> list[Procedure]:
     """End the notice and pass its step for every household still listed and still waiting there."""
-    notice = Notice.objects.select_for_update(of=("self",)).select_related("step__template", "area").get(pk=notice.pk)
+    notice = (
+        Notice.objects.select_for_update(of=("self",))
+        .select_related("step__template", "area")
+        .get(pk=notice.pk)
+    )
     _step_actor(actor, notice)
     problems = close_blockers(notice)
     if problems:
