@@ -54,16 +54,24 @@ def build_areas(n_villages: int):
     from jingzhun.areas.models import Area
 
     def area(code, level, parent, name):
-        return Area.objects.create(code=code, path=Area.path_for(code, level), level=level, parent=parent, name=name)
+        return Area.objects.create(
+            code=code, path=Area.path_for(code, level), level=level, parent=parent, name=name
+        )
 
-    province = Area.objects.filter(code="510000000000").first() or area("510000000000", "province", None, "四川省")
-    city = Area.objects.filter(code="513400000000").first() or area("513400000000", "city", province, "凉山州")
+    province = Area.objects.filter(code="510000000000").first() or area(
+        "510000000000", "province", None, "四川省"
+    )
+    city = Area.objects.filter(code="513400000000").first() or area(
+        "513400000000", "city", province, "凉山州"
+    )
     county = area("513488000000", "county", city, "基准县")
     villages = []
     for t in range((n_villages + 19) // 20):
         township = area(f"513488{101 + t:03d}000", "township", county, f"第{t + 1}乡")
         for v in range(min(20, n_villages - len(villages))):
-            villages.append(area(f"513488{101 + t:03d}{201 + v:03d}", "village", township, f"{t + 1}乡{v + 1}村"))
+            villages.append(
+                area(f"513488{101 + t:03d}{201 + v:03d}", "village", township, f"{t + 1}乡{v + 1}村")
+            )
     return county, villages
 
 

@@ -39,7 +39,7 @@ def test_incidence_counts_active_members_of_households_not_yet_out(personas, hou
         area_path="9"
     )  # earlier examples
     expected = 0
-    for status, size, in_a in households:
+    for status, size, _in_a in households:
         members = [adult(f"人{i}", "01" if i == 0 else "13") for i in range(size)]
         area = t.village_b1
         build(area=area, actor=admin, status=status, members=members, income=False,

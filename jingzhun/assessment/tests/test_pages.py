@@ -139,7 +139,7 @@ def test_village_exit_page_says_what_blocks_exit(personas, client_for):
 @pytest.mark.django_db
 def test_village_exit_runs_to_the_county_announcement(personas, client_for):
     village = _poor_village(personas)
-    v, tb, c = personas.village_b1, None, personas.county_admin
+    v, c = personas.village_b1, personas.county_admin
     items = checklist(2019, village)
     with pytest.raises(DomainError) as exc:
         services.checklist_item_save(actor=v, village=village, year=2019, code=items[0]["code"], met=True)
