@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from jingzhun.core.errors import DomainError
 
@@ -78,81 +78,215 @@ LINES = {
 
 # Labels are plain strings here (seeded data); pages translate them with gettext at display time.
 CATALOGUE: list[Parameter] = [
-    Parameter("poverty_line", "国家扶贫标准（年人均纯收入）", DECIMAL, "income", "元", LINES),
     Parameter(
-        "monitoring_threshold",
-        "防返贫监测范围（年人均纯收入）",
+        "poverty_line",
+        gettext_noop("国家扶贫标准（年人均纯收入）"),
         DECIMAL,
         "income",
-        "元",
+        gettext_noop("元"),
+        LINES,
+    ),
+    Parameter(
+        "monitoring_threshold",
+        gettext_noop("防返贫监测范围（年人均纯收入）"),
+        DECIMAL,
+        "income",
+        gettext_noop("元"),
         {2021: "6000", 2022: "6300", 2023: "6900", 2024: "7100", 2025: "7300", 2026: "7500"},
-        "2021 年起各省自定；未设定的年度按“监测范围为扶贫标准的倍数”计算。",
+        gettext_noop("2021 年起各省自定；未设定的年度按“监测范围为扶贫标准的倍数”计算。"),
     ),
     Parameter(
         "monitoring_line_ratio",
-        "监测范围为扶贫标准的倍数",
+        gettext_noop("监测范围为扶贫标准的倍数"),
         RATIO,
         "income",
         "",
         {2020: "1.5"},
-        "2020 年：收入低于扶贫标准 1.5 倍的户纳入监测范围。",
+        gettext_noop("2020 年：收入低于扶贫标准 1.5 倍的户纳入监测范围。"),
     ),
-    Parameter("transfer_share_warning", "政策性收入占比预警线", DECIMAL, "income", "%", {2014: "50"}),
-    Parameter("stable_income_months", "风险消除：收入稳定月数", INT, "income", "月", {2020: 6}),
-    Parameter("village_incidence_max", "贫困村退出：贫困发生率低于", DECIMAL, "exit", "%", {2014: "2"}),
     Parameter(
-        "village_incidence_max_west", "贫困村退出：贫困发生率低于（西部）", DECIMAL, "exit", "%", {2014: "3"}
+        "transfer_share_warning", gettext_noop("政策性收入占比预警线"), DECIMAL, "income", "%", {2014: "50"}
     ),
-    Parameter("county_incidence_max", "贫困县退出：综合贫困发生率低于", DECIMAL, "exit", "%", {2014: "2"}),
     Parameter(
-        "county_incidence_max_west",
-        "贫困县退出：综合贫困发生率低于（西部）",
+        "stable_income_months",
+        gettext_noop("风险消除：收入稳定月数"),
+        INT,
+        "income",
+        gettext_noop("月"),
+        {2020: 6},
+    ),
+    Parameter(
+        "village_incidence_max", gettext_noop("贫困村退出：贫困发生率低于"), DECIMAL, "exit", "%", {2014: "2"}
+    ),
+    Parameter(
+        "village_incidence_max_west",
+        gettext_noop("贫困村退出：贫困发生率低于（西部）"),
         DECIMAL,
         "exit",
         "%",
         {2014: "3"},
     ),
-    Parameter("county_wrong_exit_max", "贫困县退出：错退率低于", DECIMAL, "exit", "%", {2014: "2"}),
-    Parameter("county_missed_max", "贫困县退出：漏评率低于", DECIMAL, "exit", "%", {2014: "2"}),
-    Parameter("county_approval_min", "贫困县退出：群众认可度不低于", DECIMAL, "exit", "%", {2014: "90"}),
+    Parameter(
+        "county_incidence_max",
+        gettext_noop("贫困县退出：综合贫困发生率低于"),
+        DECIMAL,
+        "exit",
+        "%",
+        {2014: "2"},
+    ),
+    Parameter(
+        "county_incidence_max_west",
+        gettext_noop("贫困县退出：综合贫困发生率低于（西部）"),
+        DECIMAL,
+        "exit",
+        "%",
+        {2014: "3"},
+    ),
+    Parameter(
+        "county_wrong_exit_max", gettext_noop("贫困县退出：错退率低于"), DECIMAL, "exit", "%", {2014: "2"}
+    ),
+    Parameter("county_missed_max", gettext_noop("贫困县退出：漏评率低于"), DECIMAL, "exit", "%", {2014: "2"}),
+    Parameter(
+        "county_approval_min",
+        gettext_noop("贫困县退出：群众认可度不低于"),
+        DECIMAL,
+        "exit",
+        "%",
+        {2014: "90"},
+    ),
     Parameter(
         "western_provinces",
-        "西部省份（区划代码前两位）",
+        gettext_noop("西部省份（区划代码前两位）"),
         LIST,
         "exit",
         "",
         {2014: WEST},
-        "贫困发生率适用西部标准的省份。",
+        gettext_noop("贫困发生率适用西部标准的省份。"),
     ),
     Parameter(
-        "village_checklist", "贫困村退出基础设施清单", CHECKLIST, "exit", "", {2014: CHECKLIST_DEFAULT}
+        "village_checklist",
+        gettext_noop("贫困村退出基础设施清单"),
+        CHECKLIST,
+        "exit",
+        "",
+        {2014: CHECKLIST_DEFAULT},
     ),
-    Parameter("notice_days", "公示期", INT, "procedure", "天", {2014: 7}),
-    Parameter("appraisal_quorum", "民主评议到会比例", RATIO, "procedure", "", {2014: "2/3"}),
-    Parameter("rectification_days", "整改默认期限", INT, "procedure", "天", {2014: 30}),
-    Parameter("grievance_ack_days", "信访举报受理期限", INT, "procedure", "天", {2014: 3}),
-    Parameter("grievance_resolve_days", "信访举报办结期限", INT, "procedure", "天", {2014: 30}),
-    Parameter("water_lpd", "饮水安全：人均日供水量不低于", INT, "security", "升", {2014: 35}),
-    Parameter("water_lpd_short", "饮水安全：缺水地区人均日供水量不低于", INT, "security", "升", {2014: 20}),
+    Parameter("notice_days", gettext_noop("公示期"), INT, "procedure", gettext_noop("天"), {2014: 7}),
+    Parameter("appraisal_quorum", gettext_noop("民主评议到会比例"), RATIO, "procedure", "", {2014: "2/3"}),
+    Parameter(
+        "rectification_days", gettext_noop("整改默认期限"), INT, "procedure", gettext_noop("天"), {2014: 30}
+    ),
+    Parameter(
+        "grievance_ack_days",
+        gettext_noop("信访举报受理期限"),
+        INT,
+        "procedure",
+        gettext_noop("天"),
+        {2014: 3},
+    ),
+    Parameter(
+        "grievance_resolve_days",
+        gettext_noop("信访举报办结期限"),
+        INT,
+        "procedure",
+        gettext_noop("天"),
+        {2014: 30},
+    ),
+    Parameter(
+        "water_lpd",
+        gettext_noop("饮水安全：人均日供水量不低于"),
+        INT,
+        "security",
+        gettext_noop("升"),
+        {2014: 35},
+    ),
+    Parameter(
+        "water_lpd_short",
+        gettext_noop("饮水安全：缺水地区人均日供水量不低于"),
+        INT,
+        "security",
+        gettext_noop("升"),
+        {2014: 20},
+    ),
     Parameter(
         "water_short_areas",
-        "缺水地区（区划代码，含下级）",
+        gettext_noop("缺水地区（区划代码，含下级）"),
         LIST,
         "security",
         "",
         {2014: []},
-        "列出的区划及其下级适用缺水地区的供水量标准。",
+        gettext_noop("列出的区划及其下级适用缺水地区的供水量标准。"),
     ),
-    Parameter("water_minutes", "饮水安全：取水往返时间不超过", INT, "security", "分钟", {2014: 20}),
-    Parameter("water_distance_m", "饮水安全：取水水平距离不超过", INT, "security", "米", {2014: 800}),
-    Parameter("water_vertical_m", "饮水安全：取水垂直距离不超过", INT, "security", "米", {2014: 80}),
-    Parameter("water_reliability", "饮水安全：供水保证率不低于", DECIMAL, "security", "%", {2014: "95"}),
-    Parameter("school_age_min", "义务教育：起始年龄", INT, "security", "岁", {2014: 6}),
-    Parameter("school_age_max", "义务教育：截止年龄", INT, "security", "岁", {2014: 15}),
-    Parameter("microloan_max", "扶贫小额信贷：最高额度", DECIMAL, "finance", "元", {2014: "50000"}),
-    Parameter("microloan_years", "扶贫小额信贷：最长期限", INT, "finance", "年", {2014: 3}),
-    Parameter("microloan_age_min", "扶贫小额信贷：借款人最低年龄", INT, "finance", "岁", {2014: 18}),
-    Parameter("microloan_age_max", "扶贫小额信贷：借款人最高年龄", INT, "finance", "岁", {2014: 65}),
+    Parameter(
+        "water_minutes",
+        gettext_noop("饮水安全：取水往返时间不超过"),
+        INT,
+        "security",
+        gettext_noop("分钟"),
+        {2014: 20},
+    ),
+    Parameter(
+        "water_distance_m",
+        gettext_noop("饮水安全：取水水平距离不超过"),
+        INT,
+        "security",
+        gettext_noop("米"),
+        {2014: 800},
+    ),
+    Parameter(
+        "water_vertical_m",
+        gettext_noop("饮水安全：取水垂直距离不超过"),
+        INT,
+        "security",
+        gettext_noop("米"),
+        {2014: 80},
+    ),
+    Parameter(
+        "water_reliability",
+        gettext_noop("饮水安全：供水保证率不低于"),
+        DECIMAL,
+        "security",
+        "%",
+        {2014: "95"},
+    ),
+    Parameter(
+        "school_age_min", gettext_noop("义务教育：起始年龄"), INT, "security", gettext_noop("岁"), {2014: 6}
+    ),
+    Parameter(
+        "school_age_max", gettext_noop("义务教育：截止年龄"), INT, "security", gettext_noop("岁"), {2014: 15}
+    ),
+    Parameter(
+        "microloan_max",
+        gettext_noop("扶贫小额信贷：最高额度"),
+        DECIMAL,
+        "finance",
+        gettext_noop("元"),
+        {2014: "50000"},
+    ),
+    Parameter(
+        "microloan_years",
+        gettext_noop("扶贫小额信贷：最长期限"),
+        INT,
+        "finance",
+        gettext_noop("年"),
+        {2014: 3},
+    ),
+    Parameter(
+        "microloan_age_min",
+        gettext_noop("扶贫小额信贷：借款人最低年龄"),
+        INT,
+        "finance",
+        gettext_noop("岁"),
+        {2014: 18},
+    ),
+    Parameter(
+        "microloan_age_max",
+        gettext_noop("扶贫小额信贷：借款人最高年龄"),
+        INT,
+        "finance",
+        gettext_noop("岁"),
+        {2014: 65},
+    ),
 ]
 BY_KEY = {p.key: p for p in CATALOGUE}
 
