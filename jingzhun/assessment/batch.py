@@ -96,7 +96,13 @@ def assess(
 
 def counts_of(run: AssessmentRun) -> dict:
     """Totals of a run in one grouped query."""
-    qs = HouseholdAssessment.objects.filter(run=run)
+    # The pass replaced every row of its area (or household) for the year and period, so those rows
+    # are the run's; reading them by (year, period, area_path) uses the list index.
+    qs = HouseholdAssessment.objects.filter(year=run.year, period=run.period)
+    if run.household_id:
+        qs = qs.filter(household_id=run.household_id)
+    else:
+        qs = qs.filter(area_path__gte=run.area_path, area_path__lt=run.area_path + ":")
     agg = qs.aggregate(
         households=Count("pk"),
         passed=Count("pk", filter=Q(passed=True)),

@@ -86,8 +86,9 @@ class HouseholdAssessment(models.Model):
     area_path = models.CharField(_("区域路径"), max_length=15)
     year = models.PositiveSmallIntegerField(_("评估年度"))
     period = models.CharField(_("收入口径"), max_length=8, choices=Period.choices, default=Period.YEAR)
+    # No index: a county pass writes every row of the run; its totals are read by (year, period, path).
     run = models.ForeignKey(
-        AssessmentRun, verbose_name=_("评估批次"), on_delete=models.CASCADE, related_name="+"
+        AssessmentRun, verbose_name=_("评估批次"), on_delete=models.CASCADE, related_name="+", db_index=False
     )
     poverty_status = models.CharField(_("评估时贫困状态"), max_length=16)
     # income
