@@ -14,6 +14,7 @@ from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jingzhun.core.db import large_sqlite_cache
 from jingzhun.policy.selectors import snapshot
 from jingzhun.register.models import Household
 
@@ -64,7 +65,7 @@ def assess(
     lo, hi = bounds["lo"], bounds["hi"]
     now = timezone.now()
     table = HouseholdAssessment._meta.db_table
-    with connection.cursor() as cursor:
+    with large_sqlite_cache(household is None, megabytes=256), connection.cursor() as cursor:
         start = lo
         while start is not None and start <= hi:
             end = start + CHUNK - 1

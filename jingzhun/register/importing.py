@@ -31,9 +31,10 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
+from jingzhun.core.db import large_sqlite_cache
 from jingzhun.core.errors import DomainError
 from jingzhun.core.services import audit_record
 from jingzhun.core.tabular import read_table, write_xlsx
@@ -307,22 +308,8 @@ def _commit_checked(ctx, records, result: ImportResult, progress, total, file_na
             _audit(ctx.actor, result, file_name)
 
 
-@contextlib.contextmanager
 def _large_sqlite_cache(enabled: bool):
-    """SQLite keeps only ~2 MB of pages by default; index updates of a 400,000-row insert then thrash
-    the WAL. A bigger page cache for this connection while the import writes, then back."""
-    if not enabled or connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        before = cursor.fetchone()[0]
-        cursor.execute("PRAGMA cache_size = -65536")  # 64 MB
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(before)}")
+    return large_sqlite_cache(enabled, megabytes=64)
 
 
 def _members_pass(ctx, reader, result, progress, total, batch_size, cache=None) -> dict:
