@@ -63,6 +63,7 @@ def overdue_q(now=None) -> Q:
     periods = (
         StepTemplate.objects.exclude(action=StepAction.NOTICE)
         .filter(period_days__gt=0)
+        .order_by()  # the model's ordering would make DISTINCT return one row per step
         .values_list("period_days", flat=True)
         .distinct()
     )

@@ -76,10 +76,17 @@ def step_items(user, now=None) -> list[dict]:
     overdue = overdue_q(now)
     length = _group_length(user)
     rows = []
+    # Capabilities held over the same areas share one grouped query (a county user: one query in all).
+    by_paths: dict[tuple | None, list[str]] = {}
     for cap in sorted(set(caps)):
-        qs = _scoped(base.filter(current_step__capability=cap), user, cap)
-        if qs is None:
+        paths = user_paths(user, cap)
+        if paths == []:
             continue
+        by_paths.setdefault(None if paths is None else tuple(sorted(paths)), []).append(cap)
+    for paths, group_caps in by_paths.items():
+        qs = base.filter(current_step__capability__in=group_caps)
+        if paths is not None:
+            qs = qs.filter(paths_q("area_path", paths))
         rows += list(
             qs.order_by()
             .annotate(group_path=Substr("area_path", 1, length))
