@@ -3,7 +3,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from jingzhun.core.models import AuditEvent
+from jingzhun.core.testing import make_user
 from jingzhun.identification.models import ExclusionRule, Quota
+from jingzhun.identification.services import quota_set
 from jingzhun.workflows.models import Procedure
 
 from . import helpers
@@ -173,7 +175,8 @@ def test_api_quota_set_override_and_scope(personas, client_for):
     r = c.post(f"/api/v1/identification/quotas/{pk}/override/", {"extra": 0}, content_type="application/json")
     assert r.status_code == 400
     other = personas.tree.other_county
-    Quota.objects.create(area=other, area_path=other.path, year=YEAR, quota=9)  # another county's row
+    admin = make_user("other_admin", "county_admin", other)
+    quota_set(actor=admin, county=other, year=YEAR, quota=9)  # another county's row
     village = client_for(personas.village_a1)
     body = village.get("/api/v1/identification/quotas/").json()
     rows = body["results"] if isinstance(body, dict) else body
