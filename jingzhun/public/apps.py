@@ -6,3 +6,10 @@ class PublicConfig(AppConfig):
     name = "jingzhun.public"
     label = "public"
     verbose_name = _("公开公示")
+
+    def ready(self):
+        from jingzhun.workflows.todo import register_todo_provider
+
+        from . import selectors
+
+        register_todo_provider(selectors.todo_items)  # messages from the public waiting to be handled

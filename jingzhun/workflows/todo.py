@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable
 from urllib.parse import urlencode
 
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.db.models.functions import Substr
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -22,7 +22,7 @@ from jingzhun.areas.models import Area
 from jingzhun.core.scoping import paths_q, user_paths
 
 from .choices import NoticeStatus, ObjectionStatus, ProcedureKind, ProcedureStatus, StepAction
-from .models import Notice, Objection, Procedure, StepTemplate
+from .models import Notice, NoticeEntry, Objection, Procedure, StepTemplate
 from .selectors import overdue_q
 
 NOTICE_SOON_DAYS = 2
@@ -72,7 +72,15 @@ def step_items(user, now=None) -> list[dict]:
     now = now or timezone.now()
     kinds = dict(ProcedureKind.choices)
     caps = StepTemplate.objects.order_by().values_list("capability", flat=True).distinct()
-    base = Procedure.objects.for_user(user, "view").filter(status=ProcedureStatus.RUNNING)
+    # A household already on a notice in its period waits for the period, not for someone to act.
+    on_notice = NoticeEntry.objects.filter(
+        procedure=OuterRef("pk"), withdrawn=False, notice__status=NoticeStatus.PUBLISHED
+    )
+    base = (
+        Procedure.objects.for_user(user, "view")
+        .filter(status=ProcedureStatus.RUNNING)
+        .exclude(Exists(on_notice))
+    )
     overdue = overdue_q(now)
     length = _group_length(user)
     rows = []

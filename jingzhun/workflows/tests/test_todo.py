@@ -120,3 +120,30 @@ def test_todo_queries_stay_few(personas, django_assert_max_num_queries):
     started(personas, 2, area=personas.tree.village_b1)
     with django_assert_max_num_queries(25):
         todo.todo_summary(personas.county_admin)
+
+
+def test_households_on_a_published_notice_wait_for_the_period_not_in_the_step_queue(personas):
+    notice = _notice(personas, timezone.localdate())
+    assert not [i for i in todo.step_items(personas.village_a1) if i["step"] == "notice"]
+    entry = notice.entries.get()
+    objection = notices.objection_record(
+        actor=personas.village_a1, channel="in_person", notice=notice, entry=entry, content="反映该户情况不实"
+    )
+    notices.objection_answer(actor=personas.village_a1, objection=objection, outcome="upheld", answer="属实")
+    # Upheld: off the list and sent back, so it is the village's work again (at 入户核实).
+    assert [i["step"] for i in todo.step_items(personas.village_a1)] == ["verify"]
+
+
+def test_public_messages_reach_the_village_queue(personas):
+    from jingzhun.public import guard
+    from jingzhun.public.services import submission_create
+
+    submission_create(
+        area=personas.tree.village_a1,
+        kind="complaint",
+        content="村里公示栏上的名单看不清楚，希望重新张贴",
+        source=guard.Source(ip_hash="c" * 24, key="d" * 48),
+    )
+    labels = [i["label"] for i in todo.todo_items(personas.village_a1)]
+    assert any("反映" in str(label) for label in labels), labels
+    assert not any("反映" in str(i["label"]) for i in todo.todo_items(personas.village_b1))
