@@ -216,3 +216,75 @@ def public_messages(village: Area) -> int:
         source = guard.Source(ip_hash=f"{i:024d}", key=f"{i:048d}")
         submission_create(area=village, kind=kind, content=content, source=source)
     return len(messages)
+
+
+def comparison_round(county: Area, rng: random.Random, data_dir) -> str:
+    """One comparison round: the traffic police's vehicle list and the payroll list name some members of
+    registered households (plus many unrelated people); the county runs the comparison, so the suspects
+    pages and the villages' queues have work, as in a real round."""
+    import csv
+    import datetime as dt
+
+    from jingzhun.accounts.models import User
+    from jingzhun.comparison.models import DatasetType
+    from jingzhun.comparison.services import run_execute, run_start
+    from jingzhun.comparison.services_batches import batch_check, batch_load, batch_map, batch_upload
+    from jingzhun.register.models import Member
+    from jingzhun.register.validation import check_char
+
+    department = User.objects.filter(username="bumen_jy").first()
+    county_user = User.objects.filter(username="xian_admin").first()
+    if department is None or county_user is None:
+        return ""
+    members = list(
+        Member.objects.filter(
+            household__area_path__startswith=county.path,
+            household__poverty_status__in=["poor", "exited", "returned"],
+            status="active",
+            relation__in=["01", "02", "03"],
+        )
+        .exclude(id_number="")
+        .order_by("member_no")
+        .values_list("id_number", "name")
+    )
+    rng.shuffle(members)
+    hits = {"vehicle": members[:40], "public_payroll": members[40:87]}
+    units = ["县人民医院", "县第一中学", "镇卫生院", "县供销社"]
+    extra = {
+        "vehicle": lambda: [
+            f"川W{rng.randint(0, 99999):05d}",
+            "小型轿车",
+            rng.randrange(30000, 180000, 1000),
+        ],
+        "public_payroll": lambda: [rng.choice(units)],
+    }
+    headers = {
+        "vehicle": ["身份证号", "姓名", "号牌号码", "车辆类型", "车辆价值"],
+        "public_payroll": ["身份证号", "姓名", "工作单位"],
+    }
+    batches = 0
+    for code, people in hits.items():
+        path = data_dir / f"demo-{code}.csv"
+        with open(path, "w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(headers[code])
+            for id_number, name in people:
+                writer.writerow([id_number, name, *extra[code]()])
+            for i in range(300):  # people of another county: valid numbers, no match
+                first = f"510104{1960 + i % 40}{1 + i % 12:02d}{1 + i % 28:02d}{i % 1000:03d}"
+                writer.writerow([first + check_char(first), f"外县人员{i}", *extra[code]()])
+        dataset_type = DatasetType.objects.get(code=code)
+        batch = batch_upload(
+            actor=department,
+            dataset_type=dataset_type,
+            department=dataset_type.department,
+            as_of=timezone.localdate() - dt.timedelta(days=10),
+            path=str(path),
+            file_name=path.name,
+        )
+        batch_map(actor=department, batch=batch, mapping=batch.mapping)
+        batch_check(actor=department, batch=batch)
+        batch_load(actor=department, batch=batch)
+        batches += 1
+    run = run_execute(run=run_start(actor=county_user, area=county, full=False))
+    return f"数据比对 {batches} 批，疑点户 {run.suspects_new} 户"

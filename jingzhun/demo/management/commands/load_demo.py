@@ -2,6 +2,7 @@
 
 import random
 import time
+from pathlib import Path
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -83,7 +84,13 @@ class Command(BaseCommand):
 def demo_work(county: Area, rng: random.Random) -> str:
     """Monitoring history and this week's procedures (see jingzhun/demo/procedures.py)."""
     from jingzhun.accounts.models import User
-    from jingzhun.demo.procedures import live_identification, live_leads, monitoring_history, public_messages
+    from jingzhun.demo.procedures import (
+        comparison_round,
+        live_identification,
+        live_leads,
+        monitoring_history,
+        public_messages,
+    )
     from jingzhun.demo.users import persona_areas
 
     cases = monitoring_history(county, rng)
@@ -94,7 +101,12 @@ def demo_work(county: Area, rng: random.Random) -> str:
         county, rng, village, officer, User.objects.filter(username="xian_admin").first()
     )
     messages = public_messages(village)
-    return f"监测对象 {cases} 户（历史），新登记风险线索 {leads} 条；{ident}；群众反映 {messages} 条。"
+    from django.conf import settings
+
+    upload_dir = Path(settings.MEDIA_ROOT) / "uploads" / "demo"
+    upload_dir.mkdir(parents=True, exist_ok=True)
+    compared = comparison_round(county, rng, upload_dir)
+    return f"监测对象 {cases} 户（历史），新登记风险线索 {leads} 条；{ident}；群众反映 {messages} 条；{compared}。"
 
 
 def demo_assistance(county: Area, seed: int) -> str:
