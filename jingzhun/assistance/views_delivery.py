@@ -23,6 +23,7 @@ from jingzhun.core.models import Job
 from jingzhun.core.scoping import user_paths
 from jingzhun.core.selectors import import_job_or_404, import_job_status, jobs_visible_to
 from jingzhun.core.services import job_enqueue
+from jingzhun.core.views_base import commit_import
 
 from . import selectors
 from .choices import DELIVER, VIEW
@@ -188,21 +189,6 @@ def import_commit(request, pk):
     """Write a file whose dry run passed: a new job on the same stored file (checked again)."""
     need(request, DELIVER)
     job = _job(request, pk)
-    context = _status(request, job)
-    if not context["can_commit"]:
-        if context["commit_job"] is not None:
-            return redirect("assistance:import-job", pk=context["commit_job"].pk)
-        raise PermissionDenied(_("只能正式导入自己校验通过的文件。"))
-    params = dict(job.params)
-    if not Path(params["path"]).exists():
-        raise Http404(_("上传的文件已不存在，请重新上传。"))
-    params.update(dry_run=False, dry_run_of=str(job.pk))
-    commit = job_enqueue(
-        actor=request.user,
-        kind=IMPORT_KIND,
-        area=request.user.area,
-        task=delivery_import_task,
-        title=_("导入措施落实：%(file)s") % {"file": params.get("file_name", "")[:80]},
-        params=params,
-    )
+    title = _("导入措施落实：%(file)s") % {"file": (job.params or {}).get("file_name", "")[:80]}
+    commit = commit_import(request, job, kind=IMPORT_KIND, task=delivery_import_task, title=title)
     return redirect("assistance:import-job", pk=commit.pk)

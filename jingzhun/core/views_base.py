@@ -29,3 +29,27 @@ class ScopedViewMixin(LoginRequiredMixin):
 
     def get_queryset(self):
         return self.scoped_queryset()
+
+
+def commit_import(request, job, *, kind: str, task, title: str):
+    """The commit step of a checked import: a new job on the same stored file (the task checks it
+    again). Returns the commit job — the existing one when the dry run was already committed."""
+    from pathlib import Path
+
+    from django.http import Http404
+
+    from .selectors import import_job_status
+    from .services import job_enqueue
+
+    context = import_job_status(request.user, job, kind)
+    if not context["can_commit"]:
+        if context["commit_job"] is not None:
+            return context["commit_job"]
+        raise PermissionDenied(_("只能正式导入自己校验通过的文件。"))
+    params = dict(job.params)
+    if not Path(params["path"]).exists():
+        raise Http404(_("上传的文件已不存在，请重新上传。"))
+    params.update(dry_run=False, dry_run_of=str(job.pk))
+    return job_enqueue(
+        actor=request.user, kind=kind, area=request.user.area, task=task, title=title, params=params
+    )

@@ -9,7 +9,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
@@ -20,6 +20,7 @@ from jingzhun.core.models import Job
 from jingzhun.core.scoping import user_can
 from jingzhun.core.selectors import import_job_or_404, import_job_status, jobs_visible_to
 from jingzhun.core.services import job_enqueue
+from jingzhun.core.views_base import commit_import
 
 from .exporting import clean_filter, describe_filter, export_queryset
 from .forms import HouseholdFilterForm
@@ -145,23 +146,8 @@ def import_status(request, pk):
 def import_commit(request, pk):
     """Write a file whose dry run passed: a new job on the same stored files (checked again)."""
     job = _import_job(request, pk)
-    context = _status_context(request, job)
-    if not context["can_commit"]:
-        if context["commit_job"] is not None:
-            return redirect("register:io-import-job", pk=context["commit_job"].pk)
-        raise PermissionDenied(_("只能正式导入自己校验通过的文件。"))
-    params = dict(job.params)
-    if not Path(params["path"]).exists():
-        raise Http404(_("上传的文件已不存在，请重新上传。"))
-    params.update(dry_run=False, dry_run_of=str(job.pk))
-    commit = job_enqueue(
-        actor=request.user,
-        kind=IMPORT_KIND,
-        area=request.user.area,
-        task=register_import_task,
-        title=_("导入农户档案：%(file)s") % {"file": params.get("file_name", "")[:80]},
-        params=params,
-    )
+    title = _("导入农户档案：%(file)s") % {"file": (job.params or {}).get("file_name", "")[:80]}
+    commit = commit_import(request, job, kind=IMPORT_KIND, task=register_import_task, title=title)
     return redirect("register:io-import-job", pk=commit.pk)
 
 
