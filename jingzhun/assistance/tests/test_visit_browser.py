@@ -68,7 +68,10 @@ def test_cadre_records_a_visit_with_a_photo(browser_page):  # noqa: F811
     assert "了解孩子上学情况" in page.inner_text("[data-testid=visit-detail]")
     img = page.locator("[data-testid=visit-photo]")
     img.wait_for()
-    assert page.evaluate("(el) => el.complete && el.naturalWidth", img.element_handle()) == 4
+    # The photo is served by a scoped view; wait until the browser has decoded it, then check its width.
+    handle = img.element_handle()
+    page.wait_for_function("(el) => el.complete", arg=handle)
+    assert page.evaluate("(el) => el.naturalWidth", handle) == 4
     screenshot(page, "visit-detail")
     visit = Visit.objects.get()
     assert (visit.cadre_id, visit.household_id, visit.recorded_by_id) == (me.pk, h.pk, personas.cadre.pk)
