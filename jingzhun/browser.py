@@ -79,3 +79,11 @@ def screenshot(page, name: str) -> Path:
     target = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(target), full_page=True)
     return target
+
+
+def submit(page, target) -> None:
+    """Click a form's submit button and wait for the page it leads to, for forms whose result page has the
+    same landmarks as the form page (waiting for a selector there could return before the post is done)."""
+    locator = page.locator(target) if isinstance(target, str) else target
+    with page.expect_navigation():
+        locator.click()

@@ -14,7 +14,7 @@ import pytest
 from django.db.models import F
 from django.utils import timezone
 
-from jingzhun.browser import browser_page, login, screenshot  # noqa: F401 - fixture
+from jingzhun.browser import browser_page, login, screenshot, submit  # noqa: F401 - fixture
 from jingzhun.comparison.tests.builders import load_batch, run_now
 from jingzhun.core.models import AuditEvent
 from jingzhun.core.testing import PASSWORD, build_personas
@@ -73,14 +73,14 @@ def _publish(page, step, area, start: datetime.date, tmp_path):
     photo = tmp_path / f"{step}.png"
     photo.write_bytes(PNG)
     page.set_input_files("[data-testid=evidence-form] input[type=file]", str(photo))
-    page.click("[data-testid=evidence-form] button[type=submit]")
+    submit(page, "[data-testid=evidence-form] button[type=submit]")
     page.wait_for_selector("[data-testid=notice-entries]")
     return Notice.objects.filter(step__code=step).latest("id")
 
 
 def _close(page, notice):
     page.goto(page.base_url + f"/procedures/notices/{notice.pk}/")
-    page.click("[data-testid=close-button]")
+    submit(page, "[data-testid=close-button]")
     page.wait_for_selector("[data-testid=notice-status]")
     notice.refresh_from_db()
     assert notice.status == "closed", page.inner_text("main")
@@ -138,7 +138,7 @@ def test_two_notices_and_an_announcement_register_four_households(browser_page, 
     form = page.locator("[data-testid=answer-form]")
     form.locator("select").first.select_option("dismissed")
     form.locator("[name$=answer]").fill("经入户核实，该车为邻居所有，异议不成立")
-    form.locator("button[type=submit]").click()
+    submit(page, form.locator("button[type=submit]"))
     page.wait_for_selector("[data-testid=notice-status]")
     Notice.objects.filter(pk=notice.pk).update(
         start_date=F("start_date") - datetime.timedelta(days=2),
@@ -184,7 +184,7 @@ def test_two_notices_and_an_announcement_register_four_households(browser_page, 
     override = page.locator("[data-testid=override-form]")
     override.locator("input[type=checkbox]").first.check()
     override.locator("[name$=reason]").fill("经核实该货车为农用运输车，价值低于 3 万元，准予例外")
-    override.locator("button[type=submit]").click()
+    submit(page, override.locator("button[type=submit]"))
     page.wait_for_selector("[data-testid=timeline]")
     _batch(page, "county_review", village)
     page.click("[data-testid=batch-submit]")
