@@ -65,6 +65,19 @@ def browser_page(live_server):
         finally:
             context.close()
             browser.close()
+            _close_loop_connections()
+
+
+def _close_loop_connections() -> None:
+    """Close the database connections the test opened while Playwright's event loop was running.
+
+    Django keeps connections in an asgiref ``Local``; with a running event loop that storage is a context
+    variable, not the thread's own, so ORM calls in a browser test open a second connection that the
+    test database teardown never sees (PostgreSQL then refuses to drop the database: "being accessed by
+    other users"). Called while the loop still runs, ``close_all`` reaches exactly those connections."""
+    from django.db import connections
+
+    connections.close_all()
 
 
 def login(page, username: str, password: str) -> None:

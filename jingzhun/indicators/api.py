@@ -89,11 +89,26 @@ class IndicatorValueViewSet(
         )
 
 
+class IndicatorDefinitionSerializer(serializers.Serializer):
+    """The shape of one catalogue entry (documentation of the list below)."""
+
+    code = serializers.CharField()
+    name = serializers.CharField()
+    unit = serializers.CharField()
+    subject = serializers.CharField()
+    breakdowns = serializers.ListField(child=serializers.CharField())
+    denominator = serializers.CharField()
+    snapshot = serializers.BooleanField()
+    description = serializers.CharField()
+    provider = serializers.CharField()
+
+
 class IndicatorDefinitionViewSet(viewsets.ViewSet):
     """The indicator catalogue: code, name, unit, breakdowns and counting rule."""
 
     access = "scoped"
 
+    @extend_schema(responses=IndicatorDefinitionSerializer(many=True))
     def list(self, request):
         return Response(
             [
