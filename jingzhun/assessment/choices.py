@@ -45,6 +45,7 @@ ASSESSMENT_KEYS = [
     "water_lpd_short",
     "water_short_areas",
     "water_minutes",
+    "water_short_days_max",
     "school_age_min",
     "school_age_max",
 ]

@@ -113,6 +113,8 @@ class HouseholdAssessment(models.Model):
     water_required = models.PositiveSmallIntegerField(_("供水量标准(升)"), default=0)
     water_minutes_max = models.PositiveSmallIntegerField(_("取水时间标准(分钟)"), default=0)
     water_short_area = models.BooleanField(_("缺水地区"), default=False)
+    water_short_days = models.PositiveSmallIntegerField(_("全年缺水天数"), null=True, blank=True)
+    water_short_days_max = models.PositiveSmallIntegerField(_("缺水天数标准(天)"), default=0)
     # results
     income_ok = models.BooleanField(_("收入达标"), default=False)
     food_ok = models.BooleanField(_("不愁吃"), default=False)

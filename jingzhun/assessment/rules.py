@@ -14,7 +14,9 @@ Criteria (procedures.md §3, policy.md):
 - 基本医疗: every active member in basic medical insurance;
 - 住房安全: house grade A/B, or renovated (危房改造), or relocated (易地扶贫搬迁);
 - 饮水安全: water not 不安全; litres per person per day ≥ the standard (the lower standard in water-short
-  areas), or, with no measured quantity, water recorded 安全/基本安全; fetching time within the standard.
+  areas), or, with no measured quantity, water recorded 安全/基本安全; fetching time within the standard;
+  days short in the year (供水保证率) within the standard. A blank time or day count is "not measured"
+  and fails nothing.
 """
 
 from __future__ import annotations
@@ -33,7 +35,8 @@ from .models import HouseholdAssessment
 
 def income_per_capita(*, wages, business, property_income, transfers, business_costs, size) -> tuple:
     """(net, per capita) as the SQL computes them: net = wages + business + property + transfers −
-    costs; per capita = net ÷ size, rounded half-up to the fen."""
+    costs; per capita = net ÷ size, rounded half-up to the fen. The SQL divides whole fen so that SQLite's
+    floating-point sums (−537.43 stored as −537.4299…) round like the exact decimals of PostgreSQL."""
     parts = [Decimal(str(v or 0)) for v in (wages, business, property_income, transfers, business_costs)]
     net = parts[0] + parts[1] + parts[2] + parts[3] - parts[4]
     return net, (net / int(size)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
@@ -50,6 +53,7 @@ class Standards:
     water_lpd: int
     water_lpd_short: int
     water_minutes: int
+    water_short_days_max: int
     school_age_min: int
     school_age_max: int
     water_short_paths: list[str]
@@ -69,10 +73,16 @@ class Standards:
             water_lpd=int(snap.get("water_lpd") or 35),
             water_lpd_short=int(snap.get("water_lpd_short") or 20),
             water_minutes=int(snap.get("water_minutes") or 20),
+            water_short_days_max=_int_or(snap.get("water_short_days_max"), 36),
             school_age_min=int(snap.get("school_age_min") or 6),
             school_age_max=int(snap.get("school_age_max") or 15),
             water_short_paths=water_short_paths(snap.get("water_short_areas") or []),
         )
+
+
+def _int_or(value, default: int) -> int:
+    """A policy integer where 0 is a real value (unlike the ``or`` defaults above)."""
+    return default if value in (None, "") else int(value)
 
 
 def water_short_paths(entries: list[str]) -> list[str]:
@@ -110,9 +120,9 @@ RESULT_COLUMNS = [
     "household_id", "area_path", "year", "period", "run_id", "poverty_status", "income_year",
     "net_income", "transfers", "size", "per_capita", "line", "threshold", "members", "assured",
     "labour", "dropouts", "uninsured", "house_grade", "house_safe_by", "water_status", "water_lpd",
-    "water_minutes", "water_required", "water_minutes_max", "water_short_area", "income_ok",
-    "food_ok", "clothing_ok", "education_ok", "medical_ok", "housing_ok", "water_ok", "passed",
-    "flag_unstable", "flag_marginal", "flag_transfer", "assessed_at",
+    "water_minutes", "water_required", "water_minutes_max", "water_short_area", "water_short_days",
+    "water_short_days_max", "income_ok", "food_ok", "clothing_ok", "education_ok", "medical_ok",
+    "housing_ok", "water_ok", "passed", "flag_unstable", "flag_marginal", "flag_transfer", "assessed_at",
 ]  # fmt: skip
 
 
@@ -158,8 +168,8 @@ def insert_sql(
         SELECT h.id AS hid, h.area_path AS path, h.poverty_status AS status, inc.year AS iy,
                (inc.wages + inc.business + inc.property_income + inc.transfers - inc.business_costs) AS net,
                inc.transfers AS tr, inc.size AS sz,
-               ROUND((inc.wages + inc.business + inc.property_income + inc.transfers - inc.business_costs)
-                     * 1.0 / inc.size, 2) AS pc,
+               ROUND(ROUND((inc.wages + inc.business + inc.property_income + inc.transfers
+                            - inc.business_costs) * 100) * 1.0 / inc.size) / 100.0 AS pc,
                COALESCE(mm.members, 0) AS members, COALESCE(mm.assured, 0) AS assured,
                COALESCE(mm.labour, 0) AS labour, COALESCE(mm.dropouts, 0) AS dropouts,
                COALESCE(mm.uninsured, 0) AS uninsured,
@@ -168,6 +178,7 @@ def insert_sql(
                     WHEN h.house_renovated THEN 'renovated'
                     WHEN COALESCE(h.relocation, '') <> '' THEN 'relocated' ELSE '' END AS safe_by,
                COALESCE(h.water, '') AS water, h.water_lpd AS lpd, h.water_minutes AS wmin,
+               h.water_short_days AS wdays,
                CASE WHEN {short} THEN 1 ELSE 0 END AS short
         FROM {h} h
         LEFT JOIN ({member_sql}) mm ON mm.household_id = h.id
@@ -183,13 +194,14 @@ def insert_sql(
                CASE WHEN f.water <> '{UNSAFE_WATER}'
                      AND ((f.lpd IS NOT NULL AND f.lpd >= CASE WHEN f.short = 1 THEN %s ELSE %s END)
                           OR (f.lpd IS NULL AND f.water IN {_in(SAFE_WATER)}))
-                     AND (f.wmin IS NULL OR f.wmin <= %s) THEN 1 ELSE 0 END AS water_ok
+                     AND (f.wmin IS NULL OR f.wmin <= %s)
+                     AND (f.wdays IS NULL OR f.wdays <= %s) THEN 1 ELSE 0 END AS water_ok
         FROM ({facts}) f"""
     final = f"""
         INSERT INTO {_t(HouseholdAssessment)} ({_columns()})
         SELECT c.hid, c.path, %s, %s, %s, c.status, c.iy, c.net, c.tr, c.sz, c.pc, %s, %s,
                c.members, c.assured, c.labour, c.dropouts, c.uninsured, c.grade, c.safe_by, c.water,
-               c.lpd, c.wmin, c.wreq, %s, c.short = 1,
+               c.lpd, c.wmin, c.wreq, %s, c.short = 1, c.wdays, %s,
                c.inc_ok = 1,
                (c.inc_ok = 1 OR c.assured > 0), (c.inc_ok = 1 OR c.assured > 0),
                c.edu_ok = 1, c.med_ok = 1, c.house_ok = 1, c.water_ok = 1,
@@ -202,10 +214,11 @@ def insert_sql(
     income_year_params = [std.year]
     params = [
         # final
-        std.year, period, run_id, line, thr, std.water_minutes, thr, thr, float(std.transfer_warning),
-        assessed_at,
+        std.year, period, run_id, line, thr, std.water_minutes, std.water_short_days_max, thr, thr,
+        float(std.transfer_warning), assessed_at,
         # checks
         std.water_lpd_short, std.water_lpd, line, std.water_lpd_short, std.water_lpd, std.water_minutes,
+        std.water_short_days_max,
         # facts: short-area test, member subquery (ages, where), income year, where
         *short_params, born_latest, born_after, *where_params, *income_year_params, *where_params,
     ]  # fmt: skip
@@ -292,6 +305,11 @@ def _water(a) -> str:
     if a.water_minutes is not None and a.water_minutes > a.water_minutes_max:
         problems.append(
             _("取水往返 %(m)s 分钟，超过 %(max)s 分钟") % {"m": a.water_minutes, "max": a.water_minutes_max}
+        )
+    if a.water_short_days is not None and a.water_short_days > a.water_short_days_max:
+        problems.append(
+            _("全年缺水 %(days)s 天，超过供水保证率标准 %(max)s 天")
+            % {"days": a.water_short_days, "max": a.water_short_days_max}
         )
     if problems:
         return "；".join(problems) + "。"

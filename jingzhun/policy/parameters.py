@@ -248,6 +248,18 @@ CATALOGUE: list[Parameter] = [
         "security",
         "%",
         {2014: "95"},
+        gettext_noop(
+            "政策文件中的供水保证率口径，供查阅；农户登记的是全年缺水天数，退出评估按下一项“全年缺水天数不超过”判断。"
+        ),
+    ),
+    Parameter(
+        "water_short_days_max",
+        gettext_noop("饮水安全：全年缺水天数不超过"),
+        INT,
+        "security",
+        gettext_noop("天"),
+        {2014: 36},
+        gettext_noop("供水保证率按农户登记的全年缺水天数判断；未登记缺水天数的农户不因此项判为不达标。"),
     ),
     Parameter(
         "school_age_min", gettext_noop("义务教育：起始年龄"), INT, "security", gettext_noop("岁"), {2014: 6}

@@ -253,6 +253,9 @@ def _household_input_fields() -> dict:
         "water": serializers.CharField(max_length=16, **text),
         "water_lpd": serializers.IntegerField(required=False, allow_null=True, min_value=0),
         "water_minutes": serializers.IntegerField(required=False, allow_null=True, min_value=0),
+        "water_short_days": serializers.IntegerField(
+            required=False, allow_null=True, min_value=0, max_value=366
+        ),
         "fuel": serializers.CharField(max_length=16, **text),
         "has_sanitary_toilet": serializers.BooleanField(required=False),
         "road_distance_km": serializers.DecimalField(

@@ -65,6 +65,10 @@ HOUSEHOLD_HEADERS = [
     "住址",
     "联系电话",
     "住房安全等级",
+    "饮水状况",
+    "人均日供水量(升)",
+    "取水往返时间(分钟)",
+    "全年缺水天数",
     "开户银行",
     "银行账号",
 ]
@@ -143,7 +147,8 @@ def export_households(*, actor, params: Mapping, progress: Callable[[float, str]
     def household_rows():
         fields = ["id", "household_no", "area_id", "area_path", "head_name", "size", "poverty_status"]
         fields += ["year_identified", "year_exited", "standard", "attribute", "main_cause", "other_causes"]
-        fields += ["is_monitored", "address", "phone", "house_grade", "bank_name", "bank_account"]
+        fields += ["is_monitored", "address", "phone", "house_grade", "water", "water_lpd", "water_minutes"]
+        fields += ["water_short_days", "bank_name", "bank_account"]
         heads = _heads(actor, qs)
         for i, h in enumerate(qs.values(*fields).iterator(chunk_size=2000), start=1):
             open_ = reveal(h["area_path"])
@@ -172,6 +177,10 @@ def export_households(*, actor, params: Mapping, progress: Callable[[float, str]
                 h["address"],
                 h["phone"] if open_ else mask_phone(h["phone"]),
                 h["house_grade"],
+                name("water", h["water"]),
+                h["water_lpd"],
+                h["water_minutes"],
+                h["water_short_days"],
                 h["bank_name"],
                 h["bank_account"] if open_ else mask_account(h["bank_account"]),
             ]

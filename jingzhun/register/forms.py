@@ -91,6 +91,13 @@ class HouseholdForm(StyledFormMixin, _NoModelValidation, forms.ModelForm):
     house_structure = _code_select("house_structure", _("住房结构"))
     water = _code_select("water", _("饮水状况"))
     fuel = _code_select("fuel", _("主要燃料"))
+    water_short_days = forms.IntegerField(
+        label=_("全年缺水天数"),
+        required=False,
+        min_value=0,
+        widget=forms.NumberInput(attrs={"max": 366}),  # the range rule and its message: validation.py
+        help_text=_("过去一年供水不足的天数，用于判断供水保证率；未测算的留空。"),
+    )
 
     class Meta:
         model = Household
@@ -121,6 +128,7 @@ class HouseholdForm(StyledFormMixin, _NoModelValidation, forms.ModelForm):
                 "water",
                 "water_lpd",
                 "water_minutes",
+                "water_short_days",
                 "fuel",
                 "has_sanitary_toilet",
                 "road_distance_km",

@@ -1,6 +1,7 @@
 """The household register (建档立卡): households, members, yearly income, history, change requests."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -93,6 +94,10 @@ class Household(TimeStampedModel):
     water = models.CharField(_("饮水状况"), max_length=16, blank=True)
     water_lpd = models.PositiveSmallIntegerField(_("人均日供水量(升)"), null=True, blank=True)
     water_minutes = models.PositiveSmallIntegerField(_("取水往返时间(分钟)"), null=True, blank=True)
+    # 供水保证率 as the village records it: days without enough water in the past year (blank: not measured).
+    water_short_days = models.PositiveSmallIntegerField(
+        _("全年缺水天数"), null=True, blank=True, validators=[MaxValueValidator(366)]
+    )
     fuel = models.CharField(_("主要燃料"), max_length=16, blank=True)
     has_sanitary_toilet = models.BooleanField(_("卫生厕所"), default=False)
     road_distance_km = models.DecimalField(

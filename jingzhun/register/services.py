@@ -47,6 +47,7 @@ HOUSEHOLD_FIELDS = [
     "water",
     "water_lpd",
     "water_minutes",
+    "water_short_days",
     "fuel",
     "has_sanitary_toilet",
     "road_distance_km",

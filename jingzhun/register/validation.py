@@ -253,6 +253,9 @@ def check_household(
         value = h.get(field)
         if value and not 1900 <= int(value) <= today.year:
             issues.append(error(field, "year_range", f"“{label}”应在 1900 至 {today.year} 年之间。"))
+    days = h.get("water_short_days")
+    if days not in (None, "") and not 0 <= int(days) <= 366:
+        issues.append(error("water_short_days", "days_range", "“全年缺水天数”应在 0 至 366 天之间。"))
     return issues
 
 
