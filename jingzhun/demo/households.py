@@ -200,6 +200,12 @@ class _Builder:
         h.water = water
         h.water_lpd = {"1": rng.randint(60, 120), "2": rng.randint(40, 59), "3": rng.randint(20, 39)}[water]
         h.water_minutes = {"1": rng.randint(0, 10), "2": rng.randint(10, 20), "3": rng.randint(20, 40)}[water]
+        # Days without water in a year, derived (not drawn) so the rest of the generated county stays the same.
+        h.water_short_days = {
+            "1": h.water_minutes % 6,
+            "2": 12 + h.water_lpd % 20,
+            "3": 40 + h.water_lpd % 30,
+        }[water]
         h.fuel = rng.choices(("1", "4", "3", "5", "2"), weights=(55, 25, 10, 5, 5))[0]
         h.has_sanitary_toilet = rng.random() < (0.78 if plan.registered else 0.6)
         span = (0.3, 8.0) if village.is_poor_village else (0.1, 4.0)
