@@ -3,6 +3,9 @@ township notice → county announces (which sets the village's exit year through
 
 The engine's templates are per household, so a village exit is its own small record (VillageExit) whose
 ``steps`` log keeps who did what and when; every step is a service with an audit event.
+
+The township's notice also puts the 公示 on the public portal (``public.services.village_notice_open``);
+objections sent there must all be answered before the county can announce the exit.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from jingzhun.core.errors import AccessDenied, DomainError
 from jingzhun.core.scoping import user_can
 from jingzhun.core.services import audit_record
 from jingzhun.policy.selectors import checklist, incidence_limit, policy_value, snapshot
+from jingzhun.public.selectors import open_village_objections
+from jingzhun.public.services import village_notice_open
 
 from .choices import OPEN_EXIT, ExitStatus
 from .incidence import incidence
@@ -174,6 +179,7 @@ def village_exit_notice(
     exit_.status = ExitStatus.NOTICED
     _log(exit_, actor, "notice", "", start=start.isoformat(), end=exit_.notice_end.isoformat())
     exit_.save()
+    village_notice_open(actor=actor, exit_=exit_)
     audit_record(
         actor=actor,
         action="village_exit.notice",
@@ -194,6 +200,13 @@ def village_exit_announce(*, actor, exit_: VillageExit, comment: str = "") -> Vi
             _("公示期至 %(end)s 结束，期满后才能公告退出。") % {"end": exit_.notice_end},
             field="notice_end",
             code="notice_running",
+        )
+    waiting = open_village_objections(exit_)
+    if waiting:
+        raise DomainError(
+            _("该村退出公示还有 %(n)s 条群众异议未答复，全部答复后才能公告退出。") % {"n": waiting},
+            field="objections",
+            code="objections_open",
         )
     _still_qualifies(exit_)
     area_update(actor=actor, area=exit_.area, poor_exited_year=exit_.year, reason=_("贫困村退出公告"))

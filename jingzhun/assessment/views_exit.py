@@ -1,5 +1,6 @@
 """Village and county exit pages: incidence, the checklist with evidence, what blocks exit, the village
-exit steps, and the county's indicators by year."""
+exit steps with the public notice (portal page, A4 poster) and the objections sent to it, and the county's
+indicators by year."""
 
 from __future__ import annotations
 
@@ -17,7 +18,10 @@ from jingzhun.areas.choices import AreaLevel
 from jingzhun.areas.models import AreaYearStat
 from jingzhun.core.access import access
 from jingzhun.core.errors import AccessDenied, DomainError
+from jingzhun.core.masking import mask_phone
 from jingzhun.core.scoping import user_can
+from jingzhun.public import selectors as public_selectors
+from jingzhun.public.forms import SubmissionHandleForm
 
 from . import selectors, services, services_village
 from .forms import ChecklistItemForm, CommentForm, NoticeForm, ReasonForm
@@ -48,8 +52,14 @@ def village_detail(request, pk):
     village = _village(request, pk)
     year = year_param(request)
     ind = services_village.exit_indicators(village, year)
-    exits = VillageExit.objects.for_user(request.user, "view").filter(area=village).order_by("-created_at")
+    exits = (
+        VillageExit.objects.for_user(request.user, "view")
+        .filter(area=village)
+        .select_related("public_notice")
+        .order_by("-created_at")
+    )
     current = next((e for e in exits if e.is_open), None)
+    public = _public_side(request, exits, current)
     can_run = user_can(request.user, "assessment.run", village)
     rows = [
         {
@@ -83,8 +93,27 @@ def village_detail(request, pk):
             "notice_form": NoticeForm(initial={"start": timezone.localdate()}),
             "reason_form": ReasonForm(),
             "today": timezone.localdate(),
+            **public,
         },
     )
+
+
+def _public_side(request, exits, current) -> dict:
+    """The portal notice of the current exit, its unanswered objections (what blocks announcing) and the
+    objections to the village's exits that the user may see, each with an answer form if they may answer."""
+    notice = public_selectors.village_notice_of(current) if current else None
+    objections = list(public_selectors.village_exit_objections(request.user, exits))
+    for o in objections:
+        # the objector's phone only to those who answer (township, county), not to the village itself
+        may = public_selectors.may_handle(request.user, o)
+        o.phone_display = o.contact_phone if may else mask_phone(o.contact_phone)
+        o.may_answer = may and o.status == "new"
+        o.answer_form = SubmissionHandleForm(prefix=f"s{o.pk}") if o.may_answer else None
+    return {
+        "village_notice": notice,
+        "open_objections": public_selectors.open_village_objections(current) if notice else 0,
+        "objections": objections,
+    }
 
 
 def _back(village, year):

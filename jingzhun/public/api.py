@@ -12,9 +12,9 @@ from rest_framework.response import Response
 
 from jingzhun.core.api import ScopedViewSetMixin
 from jingzhun.core.masking import mask_phone
-from jingzhun.core.scoping import user_can, user_paths
+from jingzhun.core.scoping import user_paths
 
-from . import services
+from . import selectors, services
 from .choices import SubmissionStatus
 from .models import PublicSubmission
 
@@ -49,9 +49,7 @@ class PublicSubmissionSerializer(serializers.ModelSerializer):
 
     def get_contact_phone(self, obj) -> str:
         user = self.context["request"].user
-        return (
-            obj.contact_phone if user_can(user, "public.handle", obj.area) else mask_phone(obj.contact_phone)
-        )
+        return obj.contact_phone if selectors.may_handle(user, obj) else mask_phone(obj.contact_phone)
 
 
 class HandleSerializer(serializers.Serializer):

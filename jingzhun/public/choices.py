@@ -17,6 +17,11 @@ class SubmissionKind(models.TextChoices):
     APPEAL = "appeal", _("申诉")
     COMPLAINT = "complaint", _("投诉")
     SELF_REPORT = "self_report", _("农户自主申报")
+    OBJECTION = "objection", _("贫困村退出异议")
+
+
+# What the village form (/gs/a/<code>/submit/) offers; objections are sent from a village exit notice.
+PORTAL_KINDS = [SubmissionKind.APPEAL, SubmissionKind.COMPLAINT, SubmissionKind.SELF_REPORT]
 
 
 class SubmissionStatus(models.TextChoices):

@@ -1,4 +1,5 @@
-"""Forms of the public portal (objection, appeal/complaint/self-report) and of the officials' page."""
+"""Forms of the public portal (objection to a notice or a village exit notice, appeal/complaint/
+self-report) and of the officials' page."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from jingzhun.core.errors import DomainError
 from jingzhun.core.forms import StyledFormMixin
 
 from . import guard
-from .choices import SubmissionKind, SubmissionStatus
+from .choices import PORTAL_KINDS, SubmissionKind, SubmissionStatus
 from .services import CONTENT_MAX, CONTENT_MIN
 
 
@@ -82,10 +83,17 @@ class PublicObjectionForm(GuardedForm, ContactFields):
         return self.entries.get(self.cleaned_data.get("entry") or "")
 
 
+class VillageObjectionForm(GuardedForm, ContactFields):
+    """An objection to a village exit notice (贫困村退出公示): about the village as a whole."""
+
+    content = _content_field(_("异议内容"))
+    field_order = ["content", "name", "phone"]
+
+
 class PublicSubmissionForm(GuardedForm, ContactFields):
     kind = forms.ChoiceField(
         label=_("反映类型"),
-        choices=SubmissionKind.choices,
+        choices=[(k.value, k.label) for k in PORTAL_KINDS],
         widget=forms.RadioSelect,
         help_text=_(
             "农户自主申报：家庭遇到困难（因病、因灾、因意外、收入骤减等）可在此申报，村里会上门核实。"

@@ -1,5 +1,6 @@
-"""Writes of the public portal: objections to a notice and appeals/complaints/self-reports from the public
-(no actor), and the official's handling of a submission."""
+"""Writes of the public portal: objections to a notice or to a village exit notice and appeals/complaints/
+self-reports from the public (no actor), the public face of a village exit notice (opened by the township's
+notice step), and the official's handling (answer) of a submission."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jingzhun.areas.choices import AreaLevel
+from jingzhun.assessment.models import VillageExit
 from jingzhun.core.errors import AccessDenied, DomainError
 from jingzhun.core.scoping import user_can
 from jingzhun.core.services import audit_record
@@ -19,9 +21,9 @@ from jingzhun.workflows import notices
 from jingzhun.workflows.choices import NoticeStatus, ObjectionChannel
 from jingzhun.workflows.models import Notice, NoticeEntry, Objection
 
-from . import guard
-from .choices import SubmissionKind, SubmissionStatus
-from .models import PublicSubmission
+from . import guard, selectors
+from .choices import PORTAL_KINDS, SubmissionKind, SubmissionStatus
+from .models import PublicSubmission, PublicVillageNotice
 
 CONTENT_MIN = 5
 CONTENT_MAX = 1000
@@ -30,6 +32,7 @@ RECEIPT_PREFIX = {
     SubmissionKind.APPEAL: "SS",
     SubmissionKind.COMPLAINT: "TS",
     SubmissionKind.SELF_REPORT: "SB",
+    SubmissionKind.OBJECTION: "YC",  # 异议（村）: household notice objections are YY + date + pk
 }
 
 
@@ -144,7 +147,7 @@ def submission_create(
     """An appeal, complaint or self-report about a village, from the public portal (anonymous allowed)."""
     if area is None or area.level != AreaLevel.VILLAGE:
         raise DomainError(_("请选择所在的村。"), field="area")
-    if kind not in SubmissionKind.values:
+    if kind not in PORTAL_KINDS:
         raise DomainError(_("请选择反映类型。"), field="kind", code="required")
     content = _content(content)
     name, phone = _contact(name, phone)
@@ -181,6 +184,13 @@ def submission_handle(*, actor, submission: PublicSubmission, note: str, status:
         raise AccessDenied(_("您无权处理“%(area)s”的群众反映。") % {"area": submission.area.name})
     if status not in (SubmissionStatus.HANDLED, SubmissionStatus.CONVERTED):
         raise DomainError(_("请选择处理结果。"), field="status", code="required")
+    if submission.kind == SubmissionKind.OBJECTION:
+        # The township published the village exit notice: it (or the county) answers, as for a notice
+        # of the procedures engine only the notice step's level does.
+        if not selectors.may_answer_objection(actor, submission.area):
+            raise AccessDenied(_("贫困村退出公示的异议由乡镇或县级答复。"))
+        if status != SubmissionStatus.HANDLED:
+            raise DomainError(_("对异议请选择“已处理”并填写答复。"), field="status", code="objection_status")
     note = (note or "").strip()
     if not note:
         raise DomainError(_("请填写处理情况。"), field="note", code="required")
@@ -203,4 +213,94 @@ def submission_handle(*, actor, submission: PublicSubmission, note: str, status:
         after={"status": status, "note": note},
         reason=note[:500],
     )
+    return submission
+
+
+# --- village exit notice (贫困村退出公示) ----------------------------------------------------------------
+
+
+def _public_figures(indicators: dict) -> dict:
+    """What the notice publishes of the exit's frozen indicators: incidence and checklist items only."""
+    return {
+        "rate": indicators.get("rate"),
+        "limit": indicators.get("limit"),
+        "numerator": indicators.get("numerator"),
+        "denominator": indicators.get("denominator"),
+        "checklist": [
+            {"name": str(c.get("name", ""))[:200], "met": bool(c.get("met"))}
+            for c in indicators.get("checklist") or []
+        ],
+    }
+
+
+@transaction.atomic
+def village_notice_open(*, actor, exit_: VillageExit, phones: str = "") -> PublicVillageNotice:
+    """Put a village exit notice on the portal (called by the township's notice step, same transaction)."""
+    village = exit_.area
+    township = village.parent if village.parent_id else None
+    township_name = township.name if township and township.level == AreaLevel.TOWNSHIP else ""
+    notice = PublicVillageNotice.objects.create(
+        exit=exit_,
+        area=village,
+        area_path=village.path,
+        title=(
+            _("关于%(place)s%(year)s年贫困村退出的公示")
+            % {"place": township_name + village.name, "year": exit_.year}
+        )[:120],
+        village_name=village.name,
+        township_name=township_name,
+        issuing_unit=(_("%(township)s人民政府") % {"township": township_name} if township_name else "")
+        or _("乡镇人民政府"),
+        phones=(phones or "").strip()[:100] or notices.DEFAULT_PHONES,
+        figures=_public_figures(exit_.indicators or {}),
+    )
+    audit_record(
+        actor=actor,
+        action="public.village_notice",
+        target=notice,
+        area=village,
+        after={"public_id": str(notice.public_id), "exit": exit_.pk, "year": exit_.year},
+    )
+    return notice
+
+
+@transaction.atomic
+def village_objection_submit(
+    *, notice: PublicVillageNotice, content: str, name: str = "", phone: str = "", source: guard.Source
+) -> PublicSubmission:
+    """An objection to a village exit notice from the portal (no login, anonymous allowed): the same abuse
+    checks as the other public forms; it blocks the county's announcement until it is answered."""
+    # Lock the exit: an objection and the announcement must not pass each other.
+    exit_ = (
+        VillageExit.objects.select_for_update()
+        .only("id", "status", "notice_start", "notice_end")
+        .get(pk=notice.exit_id)
+    )
+    if not selectors.village_exit_is_current(exit_):
+        raise DomainError(_("公示期已结束，请拨打监督电话反映。"), field="content", code="closed")
+    content = _content(content)
+    name, phone = _contact(name, phone)
+    target = f"vnotice:{notice.pk}"
+    stored = PublicSubmission.objects.filter(village_notice=notice, created_at__gte=_since(24)).count()
+    guard.rate_check(source, target, stored_ip=_stored_ip(source), stored_target=stored)
+    _check_duplicate(source, content)
+    submission = PublicSubmission.objects.create(
+        receipt_no=_receipt_no(SubmissionKind.OBJECTION),
+        area_id=notice.area_id,
+        area_path=notice.area_path,
+        kind=SubmissionKind.OBJECTION,
+        village_notice=notice,
+        content=content,
+        contact_name=name,
+        contact_phone=phone,
+        source_key=source.key,
+    )
+    audit_record(
+        actor=None,
+        action="public.village_objection",
+        target=submission,
+        area=notice.area,
+        after={"receipt": submission.receipt_no, "exit": notice.exit_id, "anonymous": not (name or phone)},
+    )
+    guard.rate_count(source, target)
     return submission

@@ -1,13 +1,15 @@
-"""Officials' page: appeals, complaints and self-reports from the portal in the user's areas, and the form
-to record how each one was handled."""
+"""Officials' pages: appeals, complaints, self-reports and village exit objections from the portal in the
+user's areas, with the form to record how each one was handled; the A4 poster of a village exit notice."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,10 +18,12 @@ from jingzhun.areas.models import Area
 from jingzhun.core.access import access
 from jingzhun.core.errors import AccessDenied, DomainError
 from jingzhun.core.masking import mask_phone
-from jingzhun.core.scoping import user_can, user_paths
+from jingzhun.core.scoping import user_paths
+from jingzhun.workflows.poster import phone_lines, qr_svg
 
 from . import selectors, services
 from .forms import SubmissionFilterForm, SubmissionHandleForm
+from .models import PublicVillageNotice
 
 PAGE_SIZE = 30
 
@@ -43,9 +47,10 @@ def submission_list(request):
         if data.get("area"):
             area = Area.objects.for_user(request.user, "view").filter(code=data["area"]).first()
             qs = qs.filter(area_path__startswith=area.path) if area else qs.none()
+    qs = qs.select_related("village_notice__exit")
     page = Paginator(qs.order_by("status", "-created_at"), PAGE_SIZE).get_page(request.GET.get("page"))
     for s in page:
-        s.may_handle = user_can(request.user, "public.handle", s.area)
+        s.may_handle = selectors.may_handle(request.user, s)
         s.phone_display = s.contact_phone if s.may_handle else mask_phone(s.contact_phone)
         s.handle_form = SubmissionHandleForm(prefix=f"s{s.pk}") if s.may_handle else None
     return render(request, "public/submission_list.html", {"form": form, "page": page})
@@ -79,3 +84,32 @@ def submission_handle(request, pk):
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return redirect(target)
     return redirect("public:submission-list")
+
+
+def public_url(path: str, request) -> str:
+    """An address people reach from outside: JINGZHUN_PUBLIC_BASE_URL when set (as workflows.poster does for
+    household notices), else the address the request came in on."""
+    base = (getattr(settings, "JINGZHUN_PUBLIC_BASE_URL", "") or "").rstrip("/")
+    return base + path if base else request.build_absolute_uri(path)
+
+
+@access("scoped")
+@login_required
+def village_notice_poster(request, public_id):
+    """The A4 poster of a village exit notice, with the QR code of its portal page."""
+    notice = get_object_or_404(
+        PublicVillageNotice.objects.for_user(request.user, "view").select_related("exit", "area"),
+        public_id=public_id,
+    )
+    url = public_url(reverse("public:village-notice", args=[notice.public_id]), request)
+    exit_ = notice.exit
+    context = {
+        "notice": notice,
+        "exit": exit_,
+        "figures": notice.figures or {},
+        "phones": phone_lines(notice.phones),
+        "qr": qr_svg(url),
+        "public_url": url,
+        "back": reverse("assessment:village-detail", args=[notice.area_id]) + f"?year={exit_.year}",
+    }
+    return render(request, "public/village_notice_poster.html", context)

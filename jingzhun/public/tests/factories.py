@@ -90,3 +90,47 @@ def objection_post(**extra) -> dict:
 def clear_limits() -> None:
     caches["default"].clear()
     caches["public"].clear()
+
+
+CHECK_EVIDENCE = "现场核查：通村硬化路已验收"
+
+
+def noticed_village_exit(personas, *, days_ago: int = 0, year: int = 2019):
+    """Village B1 (township B) made a poor village that meets the exit standard for ``year``, proposed by
+    its officer, verified and put on notice by the county (which holds every township capability), the
+    notice starting ``days_ago`` days ago. Returns the exit (status noticed, with its portal notice)."""
+    from jingzhun.areas.services import area_stat_save, area_update
+    from jingzhun.assessment import services as assessment_services
+    from jingzhun.assessment import services_village
+    from jingzhun.assessment.tests.helpers import build
+    from jingzhun.policy.selectors import checklist
+
+    t, county = personas.tree, personas.county_admin
+    village = t.village_b1
+    area_update(actor=county, area=village, is_poor_village=True, poor_listed_year=2014)
+    area_stat_save(actor=county, area=village, year=year, rural_population=1000)
+    build(area=village, actor=county, status="poor", income=False)  # 2 persons → 0.20%
+    for item in checklist(year, village):
+        assessment_services.checklist_item_save(
+            actor=personas.village_b1, village=village, year=year, code=item["code"], met=True,
+            evidence=CHECK_EVIDENCE,
+        )  # fmt: skip
+    exit_ = services_village.village_exit_propose(actor=personas.village_b1, village=village, year=year)
+    services_village.village_exit_verify(actor=county, exit_=exit_)
+    return services_village.village_exit_notice(
+        actor=county,
+        exit_=exit_,
+        start=timezone.localdate() - datetime.timedelta(days=days_ago),
+        place="乙乡政务公开栏",
+    )
+
+
+def village_objection_post(**extra) -> dict:
+    return {
+        "content": "该村通组路还没有硬化，雨天无法通行",
+        "name": "",
+        "phone": "",
+        "website": "",
+        "stamp": old_stamp(),
+        **extra,
+    }
