@@ -174,7 +174,8 @@ def village_exit_notice(
     if start > timezone.localdate():
         raise DomainError(_("公示开始日期不能晚于今天。"), field="start")
     days = policy_value("notice_days", exit_.year, exit_.area, 7)
-    exit_.notice_start, exit_.notice_end = start, start + datetime.timedelta(days=int(days))
+    # A 7-day notice posted on the 1st runs to the 7th (as household notices do); the county announces after it.
+    exit_.notice_start, exit_.notice_end = start, start + datetime.timedelta(days=int(days) - 1)
     exit_.notice_place = (place or "").strip()[:100] or _("乡镇政务公开栏")
     exit_.status = ExitStatus.NOTICED
     _log(exit_, actor, "notice", "", start=start.isoformat(), end=exit_.notice_end.isoformat())
@@ -195,7 +196,7 @@ def village_exit_announce(*, actor, exit_: VillageExit, comment: str = "") -> Vi
     exit_ = _locked(exit_)
     _require(actor, "workflows.county", exit_.area, _("只有县级可以公告贫困村退出。"))
     _at(exit_, ExitStatus.NOTICED)
-    if timezone.localdate() < exit_.notice_end:
+    if timezone.localdate() <= exit_.notice_end:
         raise DomainError(
             _("公示期至 %(end)s 结束，期满后才能公告退出。") % {"end": exit_.notice_end},
             field="notice_end",

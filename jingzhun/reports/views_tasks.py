@@ -35,7 +35,7 @@ def task_list(request):
         n_items=Count("items", distinct=True),
         n_late=Count("items", filter=Q(items__deadline__lt=timezone.localdate(),
                                        items__completed__lt=F("items__target")), distinct=True),
-    )  # fmt: skip
+    ).order_by("-year", "area_path", "title", "id")  # fmt: skip
     late = None
     if request.GET.get("late"):
         late = selectors.task_items_for(request.user).filter(selectors.late_q()).select_related("task_list")

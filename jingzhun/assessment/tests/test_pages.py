@@ -165,7 +165,11 @@ def test_village_exit_runs_to_the_county_announcement(personas, client_for):
         services_village.village_exit_announce(actor=c, exit_=exit_)
     assert exc.value.code == "notice_running"
     exit_.refresh_from_db()
-    exit_.notice_end = datetime.date.today()
+    exit_.notice_end = datetime.date.today()  # the last day of the notice: still running
+    exit_.save(update_fields=["notice_end"])
+    with pytest.raises(DomainError):
+        services_village.village_exit_announce(actor=c, exit_=exit_)
+    exit_.notice_end = datetime.date.today() - datetime.timedelta(days=1)
     exit_.save(update_fields=["notice_end"])
     services_village.village_exit_announce(actor=c, exit_=exit_)
     village.refresh_from_db()

@@ -31,8 +31,7 @@ def _fresh_rate_limits():
 
 
 def last_day_exit(personas):
-    """A noticed exit on the last day of its period: objections are still open and, by date, the county
-    may announce today."""
+    """A noticed exit on the last day of its period: the public may still object today."""
     exit_ = noticed_village_exit(personas)
     days = (exit_.notice_end - exit_.notice_start).days
     VillageExit.objects.filter(pk=exit_.pk).update(
@@ -40,6 +39,15 @@ def last_day_exit(personas):
     )
     exit_.refresh_from_db()
     return exit_
+
+
+def period_over(exit_):
+    """The notice's last day has passed: by date the county may now announce."""
+    VillageExit.objects.filter(pk=exit_.pk).update(
+        notice_start=exit_.notice_start - datetime.timedelta(days=1),
+        notice_end=exit_.notice_end - datetime.timedelta(days=1),
+    )
+    exit_.refresh_from_db()
 
 
 def object_to(client, exit_, **extra):
@@ -67,6 +75,7 @@ def answer(c, objection, note="经核实，该路段已列入今年硬化计划�
 def test_public_objection_blocks_announce_until_answered(client, client_for, personas):
     exit_ = last_day_exit(personas)
     objection = object_to(client, exit_)
+    period_over(exit_)
     county = personas.county_admin
 
     with pytest.raises(DomainError) as exc:
@@ -105,6 +114,7 @@ def test_public_objection_blocks_announce_until_answered(client, client_for, per
 def test_objections_count_only_for_their_own_exit(client, personas):
     exit_ = last_day_exit(personas)
     objection = object_to(client, exit_)
+    period_over(exit_)
     assert public_selectors.open_village_objections(exit_) == 1
     public_services.submission_handle(
         actor=personas.county_admin, submission=objection, note="已核实答复", status="handled"
