@@ -68,3 +68,12 @@ class ExitStatus(models.TextChoices):
 
 
 OPEN_EXIT = (ExitStatus.PROPOSED, ExitStatus.VERIFIED, ExitStatus.NOTICED)
+
+# The step codes written to VillageExit.steps, as the history table shows them.
+EXIT_STEP_LABELS = {
+    "propose": _("村级申请退出"),
+    "verify": _("乡镇核实"),
+    "notice": _("乡镇公示"),
+    "announce": _("县级公告退出"),
+    "reject": _("退回/撤回"),
+}

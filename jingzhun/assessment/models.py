@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from jingzhun.core.models import TimeStampedModel
 from jingzhun.core.scoping import ScopedManager
 
-from .choices import CRITERIA, OPEN_EXIT, ExitStatus, Period
+from .choices import CRITERIA, EXIT_STEP_LABELS, OPEN_EXIT, ExitStatus, Period
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -260,3 +260,8 @@ class VillageExit(TimeStampedModel):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_EXIT
+
+    @property
+    def step_log(self) -> list[dict]:
+        """The logged steps with their display name (the log keeps the code)."""
+        return [{**s, "label": EXIT_STEP_LABELS.get(s.get("step"), s.get("step"))} for s in self.steps]

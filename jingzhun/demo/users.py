@@ -9,14 +9,15 @@ from jingzhun.areas.models import Area
 
 DEMO_PASSWORD = "jingzhun2026"
 
-# (username, full name, unit, role code or None, which area: county / township_a / village_a1 / ...)
+# (username, full name, unit, role code or None, which area: county / township_a / village_a1 / ...);
+# "{township_a}" etc. in a name or unit stand for that area's name in the generated county.
 PERSONAS = [
     ("xian_admin", "县扶贫办管理员", "县乡村振兴局", "county_admin", "county"),
-    ("xiang_a", "甲乡镇扶贫专干", "甲乡镇人民政府", "township_admin", "township_a"),
-    ("xiang_b", "乙乡镇扶贫专干", "乙乡镇人民政府", "township_admin", "township_b"),
-    ("cun_a1", "甲一村信息员", "甲一村村委会", "village_officer", "village_a1"),
-    ("cun_b1", "乙一村信息员", "乙一村村委会", "village_officer", "village_b1"),
-    ("shuji_a1", "甲一村第一书记", "县教育局", "work_team", "village_a1"),
+    ("xiang_a", "{township_a}扶贫专干", "{township_a}人民政府", "township_admin", "township_a"),
+    ("xiang_b", "{township_b}扶贫专干", "{township_b}人民政府", "township_admin", "township_b"),
+    ("cun_a1", "{village_a1}信息员", "{village_a1}村委会", "village_officer", "village_a1"),
+    ("cun_b1", "{village_b1}信息员", "{village_b1}村委会", "village_officer", "village_b1"),
+    ("shuji_a1", "{village_a1}第一书记", "县教育局", "work_team", "village_a1"),
     ("bumen_jy", "教育局用户", "县教育局", "department", "county"),
     ("ganbu_a1", "帮扶责任人", "县农业农村局", "cadre", "village_a1"),
     ("ducha", "县纪委督查员", "县纪委监委", "inspector", "county"),
@@ -58,8 +59,10 @@ def create_users(county: Area) -> list[User]:
     elif admin.area_id is None:
         admin.area = county
         admin.save(update_fields=["area"])
+    names = {key: a.name for key, a in areas.items()}
     for username, full_name, unit, role_code, where in PERSONAS:
         area = areas[where]
+        full_name, unit = full_name.format(**names), unit.format(**names)
         user = User.objects.filter(username=username).first()
         if user is None:
             user = User(username=username, full_name=full_name, unit=unit, area=area)
