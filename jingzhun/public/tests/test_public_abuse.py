@@ -128,3 +128,22 @@ def test_csrf_stays_on(personas):
     response = strict.post(reverse("public:notice", args=[notice.public_id]), objection_post())
     assert response.status_code == 403
     assert not Objection.objects.exists()
+
+
+def test_messages_the_system_records_neither_use_nor_meet_the_portal_limits(personas):
+    """The demo records sample messages from a fixed source: they bypass the limits and leave the counters
+    as they were, so the next real visitor from that source is still counted from zero."""
+    from jingzhun.public.services import submission_create
+
+    village = personas.tree.village_a1
+    source = guard.Source(ip_hash="0" * 24, key="0" * 48)
+    for i in range(guard._limits()["per_ip_hour"] + 2):
+        submission_create(
+            area=village, kind="appeal", content=f"第 {i} 条留言内容", source=source, rate_limited=False
+        )
+    assert (
+        PublicSubmission.objects.filter(source_key=source.key).count() == guard._limits()["per_ip_hour"] + 2
+    )
+    assert all(
+        guard._cache().get(key, 0) == 0 for key, _limit, _ttl in guard._keys(source, f"area:{village.path}")
+    )
