@@ -206,6 +206,9 @@ SPECTACULAR_SETTINGS = {
         "ChangeKindEnum": "jingzhun.register.choices.ChangeKind",
         "CaseSourceEnum": "jingzhun.monitoring.choices.CaseSource",
         "IncomePeriodEnum": "jingzhun.assessment.choices.Period",
+        "SuspectStatusEnum": "jingzhun.comparison.choices.SuspectStatus",
+        "DatasetBatchStatusEnum": "jingzhun.comparison.choices.BatchStatus",
+        "ComparisonRunStatusEnum": "jingzhun.comparison.choices.RunStatus",
     },
 }
 
