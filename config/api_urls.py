@@ -39,6 +39,7 @@ for _module in (
     "assessment",
     "indicators",
     "reports",
+    "evaluation",
 ):
     for _prefix, _viewset, _basename in import_module(f"jingzhun.{_module}.api").ROUTES:
         router.register(_prefix, _viewset, basename=_basename)

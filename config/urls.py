@@ -23,6 +23,7 @@ urlpatterns = [
     path("assessment/", include("jingzhun.assessment.urls")),
     path("indicators/", include("jingzhun.indicators.urls")),
     path("reports/", include("jingzhun.reports.urls")),
+    path("evaluation/", include("jingzhun.evaluation.urls")),
     path("gs/", include("jingzhun.public.urls")),
     path("api/", include("config.api_urls")),
     path("i18n/setlang/", access("public")(set_language), name="set_language"),

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "jingzhun.assessment",
     "jingzhun.indicators",
     "jingzhun.reports",
+    "jingzhun.evaluation",
     "jingzhun.demo",
 ]
 

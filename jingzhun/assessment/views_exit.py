@@ -227,9 +227,11 @@ def county_detail(request, pk=None):
         table.append({"year": y, "county": inc[county.pk], "townships": [inc[t.pk] for t in townships]})
     exited = selectors.exits_per_year(request.user, county)
     exit_years = sorted(set(exited["households"]) | set(exited["villages"]), reverse=True)
+    from jingzhun.evaluation.selectors import latest_closed
     from jingzhun.policy.selectors import incidence_limit
 
     this_year = timezone.localdate().year
+    evaluation = latest_closed(request.user, county)  # fills the 错退率 / 漏评率 / 认可度 slots
     return render(
         request,
         "assessment/county_detail.html",
@@ -239,6 +241,9 @@ def county_detail(request, pk=None):
             "townships": townships,
             "table": table,
             "limit": incidence_limit(county, this_year, "county"),
+            "evaluation": evaluation,
+            "ev": evaluation.results if evaluation else None,
+            "slots": _evaluation_slots(evaluation),
             "exit_rows": [
                 {
                     "year": y,
@@ -250,3 +255,21 @@ def county_detail(request, pk=None):
             ],
         },
     )
+
+
+def _evaluation_slots(evaluation) -> list[dict]:
+    """错退率, 漏评率, 群众认可度 of the latest closed sample evaluation (rate None → "待评估")."""
+    r = evaluation.results if evaluation is not None else {}
+    return [
+        {
+            "label": label,
+            "testid": testid,
+            "rate": (r.get("rates") or {}).get(key),
+            "ok": (r.get("passed") or {}).get(key),
+        }
+        for key, label, testid in (
+            ("wrong_exit", _("错退率"), "wrong-exit"),
+            ("missed", _("漏评率"), "missed"),
+            ("approval", _("群众认可度"), "approval"),
+        )
+    ]

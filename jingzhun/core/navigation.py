@@ -31,6 +31,7 @@ NAV_ITEMS = [
     ("assessment:result-list", _("退出评估"), "clipboard-check", "assessment.view", "procedures"),
     ("assessment:village-list", _("贫困村退出"), "flag", "assessment.view", "procedures"),
     ("assessment:county-detail", _("贫困县退出指标"), "bar-chart", "assessment.view", "procedures"),
+    ("evaluation:list", _("抽样评估"), "clipboard-data", "evaluation.view", "procedures"),
     ("monitoring:case-list", _("防返贫监测"), "activity", "monitoring.view", "support"),
     ("assistance:index", _("帮扶工作"), "people-fill", "assistance.view", "support"),
     ("assistance:delivery-list", _("帮扶措施落实"), "box-seam", "assistance.deliver", "support"),

@@ -33,6 +33,7 @@ GROUPS = {
     "procedure": gettext_lazy("程序期限"),
     "security": gettext_lazy("两不愁三保障"),
     "finance": gettext_lazy("小额信贷"),
+    "evaluation": gettext_lazy("抽样评估"),
 }
 
 
@@ -298,6 +299,51 @@ CATALOGUE: list[Parameter] = [
         "finance",
         gettext_noop("岁"),
         {2014: 65},
+    ),
+]
+# Sample design defaults of a county's mock evaluation (预评估); each evaluation stores its own design.
+CATALOGUE += [
+    Parameter(
+        "evaluation_village_share",
+        gettext_noop("抽样评估：每个乡镇抽取村的比例"),
+        DECIMAL,
+        "evaluation",
+        "%",
+        {2014: "5"},
+        gettext_noop("按乡镇分贫困村、非贫困村两层抽取；每层抽取数取“比例”和“最少村数”中较大者。"),
+    ),
+    Parameter(
+        "evaluation_poor_villages_min",
+        gettext_noop("抽样评估：每个乡镇最少抽取贫困村"),
+        INT,
+        "evaluation",
+        gettext_noop("个"),
+        {2014: 1},
+    ),
+    Parameter(
+        "evaluation_nonpoor_villages_min",
+        gettext_noop("抽样评估：每个乡镇最少抽取非贫困村"),
+        INT,
+        "evaluation",
+        gettext_noop("个"),
+        {2014: 1},
+    ),
+    Parameter(
+        "evaluation_households_per_village",
+        gettext_noop("抽样评估：每村抽取农户数"),
+        INT,
+        "evaluation",
+        gettext_noop("户"),
+        {2014: 10},
+    ),
+    Parameter(
+        "evaluation_registered_share",
+        gettext_noop("抽样评估：建档立卡户占抽样农户的比例"),
+        DECIMAL,
+        "evaluation",
+        "%",
+        {2014: "50"},
+        gettext_noop("约一半从建档立卡户（已脱贫和未脱贫）中抽取，其余从非建档立卡户中抽取。"),
     ),
 ]
 BY_KEY = {p.key: p for p in CATALOGUE}
