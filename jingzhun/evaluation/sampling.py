@@ -4,7 +4,9 @@ Every draw is ``random.Random(f"{seed}:{key}").sample(sorted(ids), n)``: a strin
 (SHA-512) by ``random.seed``, so the same seed and the same candidate ids give the same sample on every
 machine and Python version, and each stratum (key) has its own stream — adding a township or replacing a
 village does not change what the other strata drew. Replacements use the key of their stratum plus the
-number of the replacement (``…:r1``, ``…:r2``), so they are reproducible too.
+number of the replacement (``…:r1``, ``…:r2``), so they are reproducible too. Keys name townships and
+villages by their area codes, not database ids, so a register rebuilt with the same codes (and the same
+order of households) draws the same sample.
 """
 
 from __future__ import annotations
@@ -53,8 +55,8 @@ def strata(county: Area) -> dict[tuple[int, str], list[int]]:
     return out
 
 
-def stratum_key(township_id: int, stratum: str) -> str:
-    return f"v:{township_id}:{stratum}"
+def stratum_key(township_code: str, stratum: str) -> str:
+    return f"v:{township_code}:{stratum}"
 
 
 def household_candidates(village: Area) -> dict[str, list[int]]:
@@ -73,8 +75,8 @@ def household_candidates(village: Area) -> dict[str, list[int]]:
     return out
 
 
-def household_key(village_id: int, group: str) -> str:
-    return f"h:{village_id}:{group}"
+def household_key(village_code: str, group: str) -> str:
+    return f"h:{village_code}:{group}"
 
 
 def draw_households(village: Area, seed: int, per_village: int, share: Decimal) -> list[tuple[int, str]]:
@@ -93,13 +95,16 @@ def draw_households(village: Area, seed: int, per_village: int, share: Decimal) 
             candidates[HouseholdGroup.REGISTERED],
             n_reg,
             seed,
-            household_key(village.pk, HouseholdGroup.REGISTERED),
+            household_key(village.code, HouseholdGroup.REGISTERED),
         )
     ]
     picked += [
         (pk, HouseholdGroup.OUTSIDE)
         for pk in draw(
-            candidates[HouseholdGroup.OUTSIDE], n_out, seed, household_key(village.pk, HouseholdGroup.OUTSIDE)
+            candidates[HouseholdGroup.OUTSIDE],
+            n_out,
+            seed,
+            household_key(village.code, HouseholdGroup.OUTSIDE),
         )
     ]
     return picked

@@ -149,11 +149,12 @@ def sample_draw(*, actor, evaluation: Evaluation, seed: int | None = None) -> Ev
     ev.save(update_fields=["seed", "drawn_at", "status", "updated_at"])
     strata = sampling.strata(ev.area)
     villages = Area.objects.in_bulk([pk for ids in strata.values() for pk in ids])
+    codes = dict(Area.objects.filter(pk__in={t for t, _s in strata}).values_list("pk", "code"))
     seq = 0
     for (township_id, stratum), ids in sorted(strata.items()):
         minimum = ev.poor_villages_min if stratum == "poor" else ev.nonpoor_villages_min
         n = sampling.villages_to_draw(len(ids), ev.village_share, minimum)
-        for pk in sampling.draw(ids, n, ev.seed, sampling.stratum_key(township_id, stratum)):
+        for pk in sampling.draw(ids, n, ev.seed, sampling.stratum_key(codes[township_id], stratum)):
             seq += 1
             _new_village(ev, villages[pk], len(ids), seq)
     if seq == 0:
@@ -176,7 +177,11 @@ def _check_reason(reason: str) -> str:
 @transaction.atomic
 def village_replace(*, actor, sampled: SampledVillage, reason: str) -> SampledVillage:
     """临时换村: a fresh draw from the same stratum; the original stays in the record, inactive."""
-    sv = SampledVillage.objects.select_for_update().select_related("evaluation", "village").get(pk=sampled.pk)
+    sv = (
+        SampledVillage.objects.select_for_update()
+        .select_related("evaluation", "village", "township")
+        .get(pk=sampled.pk)
+    )
     ev = sv.evaluation
     _need(actor, MANAGE, ev.area)
     reason = _check_reason(reason)
@@ -184,7 +189,7 @@ def village_replace(*, actor, sampled: SampledVillage, reason: str) -> SampledVi
         raise DomainError(_("只能更换进行中评估的有效样本村。"), field="reason")
     if Survey.objects.filter(sample__sampled_village=sv).exists():
         raise DomainError(_("该村已录入调查结果，不能更换。"), field="reason")
-    key = sampling.stratum_key(sv.township_id, sv.stratum)
+    key = sampling.stratum_key(sv.township.code, sv.stratum)
     ids = sampling.strata(ev.area).get((sv.township_id, sv.stratum), [])
     used = set(SampledVillage.objects.filter(evaluation=ev).values_list("village_id", flat=True))
     n_before = SampledVillage.objects.filter(
@@ -220,7 +225,7 @@ def household_replace(*, actor, sampled: SampledHousehold, reason: str) -> Sampl
     n_before = SampledHousehold.objects.filter(
         sampled_village=sv, group=sh.group, replaces__isnull=False
     ).count()
-    key = f"{sampling.household_key(sv.village_id, sh.group)}:r{n_before + 1}"
+    key = f"{sampling.household_key(sv.village.code, sh.group)}:r{n_before + 1}"
     fresh = sampling.draw(ids, 1, ev.seed, key)
     if not fresh:
         raise DomainError(_("该村同类农户已全部抽取，没有可替换的农户。"), field="reason")

@@ -11,6 +11,7 @@ from jingzhun.areas.choices import AreaLevel
 from jingzhun.areas.models import Area
 from jingzhun.core.services import audit_record
 from jingzhun.demo.areas import COUNTY_CODE, DemoShape, build_county, village_population, write_statistics
+from jingzhun.demo.evaluation import delete_evaluations, demo_evaluation
 from jingzhun.demo.exits import delete_exits, demo_exits
 from jingzhun.demo.households import delete_households, generate
 from jingzhun.demo.users import create_users
@@ -60,6 +61,7 @@ class Command(BaseCommand):
                 self.stdout.write(work)
                 self.stdout.write(demo_assistance(county, seed))
                 self.stdout.write(demo_exits(county, rng))
+                self.stdout.write(demo_evaluation(county, seed))
                 _analyze()
                 self.stdout.write(demo_indicators(county))
             audit_record(actor=None, action="demo.load", target=county, after={"seed": seed, "scale": scale})
@@ -148,6 +150,7 @@ def _delete_county(county: Area) -> None:
 
     delete_assistance(county)  # its rows reference households, members and income lines
     delete_comparison(county)  # suspects, alerts and relatives reference households
+    delete_evaluations(county)  # sampled villages and households reference areas and households
     delete_exits(county)  # assessments reference households; checklists and village exits areas
     delete_households(county)
     subtree = Area.objects.filter(path__startswith=county.path)
