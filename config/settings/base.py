@@ -216,6 +216,8 @@ SPECTACULAR_SETTINGS = {
 # Import files and dry-run caches under MEDIA_ROOT/uploads/ that nothing refers to are deleted after this many
 # days by `manage.py cleanup_uploads` (run daily from cron).
 JINGZHUN_UPLOAD_RETENTION_DAYS = int(os.environ.get("JINGZHUN_UPLOAD_RETENTION_DAYS", "7"))
+# Finished background job rows (and their result files) are kept this many days; `cleanup_uploads` prunes them.
+JINGZHUN_JOB_RETENTION_DAYS = int(os.environ.get("JINGZHUN_JOB_RETENTION_DAYS", "90"))
 
 # The address printed in QR codes on notice posters (e.g. https://fupin.example.gov.cn); empty: the
 # address the poster page was requested at.

@@ -167,3 +167,28 @@ def job_mark_finished(
         name, content = result_file
         job.result_file.save(name, content, save=False)
     job.save()
+
+
+def jobs_prune(*, actor=None, days: int, dry_run: bool = False) -> int:
+    """Drop job rows (never audit events) that finished more than ``days`` ago, with their result files.
+
+    Returns how many rows went (or would go, on a dry run). A real run writes one audit event."""
+    if days < 1:
+        raise ValueError("days must be at least 1")
+    old = Job.objects.filter(finished_at__lt=timezone.now() - datetime.timedelta(days=days))
+    if dry_run:
+        return old.count()
+    count = 0
+    with transaction.atomic():
+        for job in old.only("id", "result_file").iterator():
+            if job.result_file:
+                job.result_file.delete(save=False)
+            count += 1
+        old.delete()
+        audit_record(
+            actor=actor,
+            action="core.jobs_prune",
+            target_label=gettext("清理后台任务记录"),
+            after={"days": days, "count": count},
+        )
+    return count

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.utils import timezone
 
 from jingzhun.comparison.choices import BatchStatus
 from jingzhun.comparison.models import DatasetType
@@ -197,6 +198,28 @@ def test_command_uses_the_retention_setting_and_survives_a_missing_folder(media,
     assert old.exists()
     settings.MEDIA_ROOT = media / "nowhere"
     assert "删除 0 个" in _command()
+
+
+def test_command_prunes_old_finished_jobs_first_and_then_the_files_only_they_kept(media, personas, settings):
+    settings.JINGZHUN_JOB_RETENTION_DAYS = 60
+    kept_file = put(media, "uploads/register/kept.csv", age_days=100)
+    gone_file = put(media, "uploads/register/gone.csv", age_days=100)
+    recent = enqueue(personas.county_admin, kept_file)
+    job_mark_finished(recent, ok=True, message="校验通过")
+    old = enqueue(personas.county_admin, gone_file)
+    job_mark_finished(old, ok=True, message="校验通过")
+    Job.objects.filter(pk=old.pk).update(finished_at=timezone.now() - datetime.timedelta(days=61))
+    age_job(old, 61)
+
+    out = _command("--dry-run")
+    assert "将删除 1 条结束超过 60 天的后台任务记录" in out
+    assert Job.objects.filter(pk=old.pk).exists() and gone_file.exists()
+
+    out = _command()
+    assert "已删除 1 条结束超过 60 天的后台任务记录" in out
+    assert not Job.objects.filter(pk=old.pk).exists() and Job.objects.filter(pk=recent.pk).exists()
+    assert not gone_file.exists() and kept_file.exists()  # the recent job still refers to its file
+    assert AuditEvent.objects.get(action="core.jobs_prune").after == {"days": 60, "count": 1}
 
 
 def _command(*args) -> str:
