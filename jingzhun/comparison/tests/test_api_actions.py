@@ -10,6 +10,7 @@ from django.test import Client
 
 from jingzhun.comparison.choices import SuspectStatus
 from jingzhun.comparison.models import ComparisonRun, Relative, Suspect, SuspectVisit
+from jingzhun.comparison.services_relatives import relative_add
 from jingzhun.core.models import AuditEvent, Job
 from jingzhun.core.testing import make_user
 from jingzhun.register.models import Member
@@ -266,12 +267,10 @@ def test_relatives_refused_to_the_wrong_personas_and_bad_input(personas, world):
     r = post(village, f"{API}/relatives/", {k: v for k, v in data.items() if k != "household_no"})
     assert r.status_code == 400 and "户编号" in r.json()["household_no"][0]
     assert not Relative.objects.exists()
-    relative = Relative.objects.create(
+    relative = relative_add(
+        actor=personas.county_admin,
         household=household,
-        area_path=household.area_path,
-        kind="supporter",
-        name="张二",
-        id_number=data["id_number"],
+        data={"kind": "supporter", "name": "张二", "id_number": data["id_number"]},
     )
     for who in (personas.village_b1, personas.department, personas.no_role):
         assert (
