@@ -6,51 +6,21 @@ xiang_a or xiang_b) inside a transaction rolled back at the end.
 """
 
 import copy
-import io
 import random
 import re
 from decimal import Decimal
 
-import pytest
-from django.core.management import call_command
-from django.db import transaction
 from django.urls import reverse
 
 from jingzhun.accounts.models import User
-from jingzhun.areas.models import Area
 from jingzhun.assessment.models import HouseholdAssessment
 from jingzhun.core.models import AuditEvent
-from jingzhun.demo.areas import COUNTY_CODE
 from jingzhun.demo.evaluation import answers, evaluation_seed
 from jingzhun.demo.exits import LAST_YEAR
 from jingzhun.demo.users import persona_areas
 from jingzhun.evaluation.models import Evaluation, SampledHousehold, Survey
 
-SCALE = "0.08"
-SEED = "7"
-
-
-def load(*args) -> str:
-    out = io.StringIO()
-    call_command("load_demo", "--scale", SCALE, *args, stdout=out)
-    return out.getvalue()
-
-
-@pytest.fixture(scope="module")
-def demo_db(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        output = load("--seed", SEED)
-        yield output
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def demo(demo_db, db):
-    return demo_db
-
-
-def county() -> Area:
-    return Area.objects.get(code=COUNTY_CODE)
+from .small_demo import SCALE, SEED, county, load  # noqa: F401 - not all used in every module
 
 
 def evaluation() -> Evaluation:

@@ -4,11 +4,6 @@ The demo is built once for the module at ``--scale 0.08`` (~2,000 households, 4 
 announced, one at its notice, one blocked) inside a transaction rolled back at the end.
 """
 
-import io
-
-import pytest
-from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
@@ -18,38 +13,13 @@ from jingzhun.areas.models import Area
 from jingzhun.assessment.models import AssessmentRun, ChecklistItem, HouseholdAssessment, VillageExit
 from jingzhun.assessment.services_village import exit_indicators
 from jingzhun.core.models import AuditEvent
-from jingzhun.demo.areas import COUNTY_CODE
 from jingzhun.demo.exits import ASSESSED_YEARS, LAST_YEAR
 from jingzhun.indicators.models import IndicatorValue
 from jingzhun.register.models import Household
 from jingzhun.reports.models import TaskItem, TaskList
 from jingzhun.reports.selectors import late_q
 
-SCALE = "0.08"
-SEED = "7"
-
-
-def load(*args) -> str:
-    out = io.StringIO()
-    call_command("load_demo", "--scale", SCALE, *args, stdout=out)
-    return out.getvalue()
-
-
-@pytest.fixture(scope="module")
-def demo_db(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        output = load("--seed", SEED)
-        yield output
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def demo(demo_db, db):
-    return demo_db
-
-
-def county() -> Area:
-    return Area.objects.get(code=COUNTY_CODE)
+from .small_demo import SCALE, SEED, county, load  # noqa: F401 - not all used in every module
 
 
 def poor_villages():
