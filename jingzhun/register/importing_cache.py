@@ -1,12 +1,17 @@
 """The dry run's checked households, kept on disk for the commit of the same file.
 
-A clean dry run of a file that only creates households writes, next to the uploaded file, the
-checked batches (``Plan`` objects, pickled batch by batch) and the checked income rows. The commit of
-that same file by the same user on the same day, with the same scopes and code lists, reads them back
-instead of parsing and checking every row again, and re-runs only the checks that depend on the
-database (household numbers and ID numbers registered since the dry run), set-based, per batch. Any
-difference in that fingerprint — or a file that updates existing households — means the commit does
-the full pass, so the cache can only save time, never change a result.
+A clean dry run of a file that only creates households writes, next to the uploaded file, its batches
+as database rows ready to insert (``importing_write.NewBatch``: plain values, pickled batch by batch),
+the checked income rows, and at the end the household numbers and ID numbers of the whole file. The
+commit of that same file by the same user on the same day, with the same scopes and code lists, reads
+them back instead of parsing, checking and preparing every row again: it re-runs only the checks that
+depend on the database (household numbers and ID numbers registered since the dry run), once for the
+whole file before writing anything, then inserts batch by batch. Any difference in that fingerprint —
+or a file that updates existing households — means the commit does the full pass, so the cache can
+only save time, never change a result.
+
+Layout: header, records ("households" | "income" | "end"), then a "keys" record and the 8-byte offset
+of that record, so that the keys can be read first.
 
 The file is written by the worker into the upload folder under a name derived from the server-side
 upload name (never from user input) and deleted by the commit.
@@ -16,10 +21,14 @@ from __future__ import annotations
 
 import hashlib
 import pickle
-from collections.abc import Iterator
+import struct
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-VERSION = 1
+from django.db import connection
+
+VERSION = 2
+TRAILER = struct.Struct("<Q")
 
 
 def cache_path(source_path) -> Path:
@@ -43,6 +52,7 @@ def fingerprint(ctx, members_source, income_source) -> dict:
     return {
         "version": VERSION,
         "files": files.hexdigest(),
+        "database": connection.vendor,  # the stored rows are in its value format
         "actor": getattr(ctx.actor, "pk", None),
         "today": ctx.today.isoformat(),
         "scopes": [ctx.change_paths, ctx.import_paths, ctx.view_paths],
@@ -58,15 +68,23 @@ class CacheWriter:
         self.path = path
         self.fh = open(path, "wb")  # noqa: SIM115 - closed by finish()/discard()
         self.usable = True
+        self.numbers: list[str] = []
+        self.first_rows: list[int] = []
+        self.ids: list[tuple[str, int]] = []
         pickle.dump(header, self.fh, protocol=pickle.HIGHEST_PROTOCOL)
 
-    def households(self, plans) -> None:
+    def households(self, plans, prepare: Callable) -> None:
+        """Store a checked batch, turned into rows by ``prepare`` (Writer.prepare)."""
         if not self.usable:
             return
         if any(p.existing is not None for p in plans):
             self.discard()  # updates depend on the stored rows: the commit must check them afresh
             return
-        pickle.dump(("households", plans), self.fh, protocol=pickle.HIGHEST_PROTOCOL)
+        batch = prepare(plans)
+        self.numbers.extend(batch.numbers)
+        self.first_rows.extend(batch.first_rows)
+        self.ids.extend(batch.ids)
+        pickle.dump(("households", batch), self.fh, protocol=pickle.HIGHEST_PROTOCOL)
 
     def incomes(self, items) -> None:
         if self.usable and items:
@@ -77,38 +95,64 @@ class CacheWriter:
             self.discard()
             return
         pickle.dump(("end", summary), self.fh, protocol=pickle.HIGHEST_PROTOCOL)
+        offset = self.fh.tell()
+        pickle.dump(
+            ("keys", self.numbers, self.first_rows, self.ids), self.fh, protocol=pickle.HIGHEST_PROTOCOL
+        )
+        self.fh.write(TRAILER.pack(offset))
         self.fh.close()
+        self.numbers, self.first_rows, self.ids = [], [], []
 
     def discard(self) -> None:
         self.usable = False
+        self.numbers, self.first_rows, self.ids = [], [], []
         if not self.fh.closed:
             self.fh.close()
         self.path.unlink(missing_ok=True)
 
 
-def read_cache(path: Path, header: dict) -> Iterator[tuple[str, object]] | None:
-    """The records of a matching, complete cache file, or None."""
+class Stored:
+    """A matching, complete cache file: ``keys`` (household numbers, their first rows, (ID number, row)
+    pairs) and ``records()``, the stored batches up to and including the "end" record."""
+
+    def __init__(self, path: Path, keys: tuple[list, list, list]):
+        self.path = path
+        self.keys = keys
+
+    def records(self) -> Iterator[tuple[str, object]]:
+        with open(self.path, "rb") as fh:
+            pickle.load(fh)
+            while True:
+                record = _load(fh)
+                if record is None:
+                    return
+                yield record
+                if record[0] == "end":
+                    return
+
+
+def _load(fh):
+    """The next record, or None at the end of the file."""
+    try:
+        return pickle.load(fh)
+    except EOFError:
+        return None
+
+
+def read_cache(path: Path, header: dict) -> Stored | None:
+    """The matching, complete cache file, or None."""
     if not path.exists():
         return None
     try:
         with open(path, "rb") as fh:
             if pickle.load(fh) != header:
                 return None
-            # Complete files end with an "end" record; check before the commit starts writing.
-            fh.seek(0, 2)
-            if fh.tell() < 16:
+            fh.seek(-TRAILER.size, 2)
+            (offset,) = TRAILER.unpack(fh.read(TRAILER.size))
+            fh.seek(offset)
+            kind, numbers, first_rows, ids = pickle.load(fh)
+            if kind != "keys":
                 return None
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+    except Exception:  # unreadable or foreign: the commit does the full pass instead
         return None
-    return _records(path)
-
-
-def _records(path: Path) -> Iterator[tuple[str, object]]:
-    with open(path, "rb") as fh:
-        pickle.load(fh)
-        while True:
-            try:
-                record = pickle.load(fh)
-            except EOFError:
-                return
-            yield record
+    return Stored(path, (numbers, first_rows, ids))

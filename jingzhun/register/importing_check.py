@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from jingzhun.areas.models import Area
 from jingzhun.core.scoping import user_paths
@@ -26,6 +27,7 @@ VILLAGE_LEVELS = ("village", "hamlet", "group")
 HEADER = {c.field: c.header for c in MEMBER_COLUMNS} | {"phone": "成员联系电话"}
 SHEET = "members"
 WARNING_HINT = "（如确认无误，请在“预警说明”列填写说明后再导入）"
+_HOUSEHOLD_FIELDS = frozenset(HOUSEHOLD_FIELDS)
 
 
 def chunks(items: list, size: int = CHUNK):
@@ -165,7 +167,7 @@ class BatchChecker:
         area = self._area(d, existing)
         status, y_ident, y_exit = self._status(d, existing, area)
         members, others = self._members(d, existing, old_members, active)
-        values = {k: v for k, v in d.household.items() if k in HOUSEHOLD_FIELDS}
+        values = {k: v for k, v in d.household.items() if k in _HOUSEHOLD_FIELDS}
         merged = {k: getattr(existing, k) for k in HOUSEHOLD_FIELDS} if existing else {}
         merged.update(values)
         all_members = [m for _row, m, _old in members] + [_member_values(m) for m in others]
@@ -361,27 +363,20 @@ class BatchChecker:
         return check_income_values(income, lambda message, header: self.error(row, message, header))
 
 
-def recheck(plans: list[Plan], errors: ErrorLog) -> None:
-    """What may have changed since the dry run checked these new households: their numbers or their
-    members' ID numbers registered by someone else in the meantime."""
-    numbers = [p.draft.household_no for p in plans]
+def recheck(numbers: list[str], first_rows: list[int], ids: list[tuple[str, int]], errors: ErrorLog) -> None:
+    """What may have changed since the dry run checked these new households (numbers with their first
+    rows; members' (ID number, row)): their numbers or their members' ID numbers registered by someone
+    else in the meantime. Asked once for the whole file, before anything is written."""
     taken = {no for (no,) in values_in(Household, "household_no", numbers, ["household_no"])}
-    rows = {
-        values["id_number"]: row for p in plans for row, values, _old in p.members if values.get("id_number")
-    }
+    rows = dict(ids)
     active = {
         number
-        for number, status in values_in(Member, "id_number", sorted(rows), ["id_number", "status"])
+        for number, status in values_in(Member, "id_number", list(rows), ["id_number", "status"])
         if status == MemberStatus.ACTIVE
     }
-    for p in plans:
-        if p.draft.household_no in taken:
-            errors.add(
-                SHEET,
-                p.draft.first_row,
-                f"户编号 {p.draft.household_no} 在校验之后已被登记，请重新上传校验。",
-                "户编号",
-            )
+    for no, first in zip(numbers, first_rows, strict=True):
+        if no in taken:
+            errors.add(SHEET, first, f"户编号 {no} 在校验之后已被登记，请重新上传校验。", "户编号")
     for number in sorted(active):
         errors.add(
             SHEET,
@@ -401,12 +396,18 @@ def check_income_values(income: dict, report) -> dict | None:
         return None
     if lines and "transfers" not in income:
         income["transfers"] = total
+    values = {c.field: income.get(c.field, 0) for c in INCOME_VALUE_COLUMNS}
+    if all(type(v) in _NUMBER and v >= 0 for v in values.values()):
+        return income  # what the cell parser gives: income_figures would accept it unchanged
     try:
-        income_figures(**{c.field: income.get(c.field, 0) for c in INCOME_VALUE_COLUMNS}, size=1)
+        income_figures(**values, size=1)
     except ValueError as exc:
         report(str(exc), None)
         return None
     return income
+
+
+_NUMBER = {Decimal, int}
 
 
 def _member_values(m: Member | None) -> dict:

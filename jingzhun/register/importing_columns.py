@@ -453,6 +453,14 @@ def make_parser(col: Column, codes: Codes, today: datetime.date):
             return value if _CLEAN_ID.match(value) else normalize_id(value)
 
         return id_number
+    if col.kind == "household_no":
+
+        def household_no(value):
+            if len(value) == 16 and value.isdecimal():  # what HOUSEHOLD_NO (^\d{16}$) accepts
+                return value
+            return parse_cell(col, value, codes, today)
+
+        return household_no
     if col.kind == "text" and col.max_length:
         limit = col.max_length
 

@@ -2,12 +2,14 @@
 
 Runs inside the import's single transaction; nothing is saved object by object.
 
-- New rows (households, members, versions, incomes — the bulk of any import) go through
-  ``RowInserter``: one ``INSERT … VALUES`` statement run with ``executemany`` over a batch, values
-  adapted by each field's own ``get_db_prep_save``. This is the COPY path of ARCHITECTURE.md's bulk
-  paths: ``bulk_create`` compiles every value of every row in Python and managed ~2,000 member rows/s
-  on the 2-core machine (45 columns), which alone would take minutes for 400,000 persons.
-- Changed rows of households that already exist use ``bulk_update``.
+- New households (the bulk of any import) are first turned into plain database rows (``Writer.prepare``:
+  a ``NewBatch`` of lists of str/int/bool/None, the version already JSON-encoded), then inserted
+  (``Writer.insert``) through ``RowInserter``: ``executemany`` of one prepared INSERT on SQLite, ``COPY``
+  on PostgreSQL. A clean dry run prepares its batches and keeps them (importing_cache.py), so the commit
+  of the same file only inserts. ``bulk_create`` compiles every value of every row in Python and managed
+  ~2,000 member rows/s on the 2-core machine (45 columns), which alone would take minutes for 400,000
+  persons.
+- Changed rows of households that already exist use ``update_rows`` (one prepared UPDATE).
 - Every household written gets its ``HouseholdVersion`` (the shape of ``services.household_data``);
   the import writes one summary audit event at the end (importing.py).
 """
@@ -16,7 +18,9 @@ from __future__ import annotations
 
 import datetime
 import functools
+import operator
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db import models
 from django.utils import timezone
@@ -24,7 +28,7 @@ from django.utils import timezone
 from jingzhun.core.services import _jsonable
 
 from .choices import HEAD_RELATION, MemberStatus
-from .importing_check import Plan
+from .importing_check import Plan, years_of
 from .importing_sql import CHUNK, RowInserter, update_rows, values_in
 from .models import Household, HouseholdIncome, HouseholdVersion, IncomeTransfer, Member
 from .pinyin import initials
@@ -101,12 +105,8 @@ def python_defaults(model) -> dict:
 def version_data(h: dict, members: list[dict]) -> dict:
     """What ``services.household_data`` stores; ``h`` and ``members`` are dicts of field values
     (members carry ``_order``: the primary key, or the insertion order of new members)."""
-    household_base, member_base = _version_bases()
-    data = dict(household_base)
-    for key, value in h.items():
-        name = _VERSION_KEYS.get(key)
-        if name is not None:
-            data[name] = value if type(value) in _SIMPLE_TYPES else _jsonable(value)
+    _household_base, member_base = _version_bases()
+    data = _household_version(h)
     ordered = sorted(
         members, key=lambda m: (m["relation"], m.get("birth_date") or datetime.date.min, m["_order"])
     )
@@ -121,6 +121,34 @@ def version_data(h: dict, members: list[dict]) -> dict:
         out.append(row)
     data["members"] = out
     return data
+
+
+def _household_version(h: dict) -> dict:
+    data = dict(_version_bases()[0])
+    for key, value in h.items():
+        name = _VERSION_KEYS.get(key)
+        if name is not None:
+            data[name] = value if type(value) in _SIMPLE_TYPES else _jsonable(value)
+    return data
+
+
+class MemberVersions:
+    """The members part of ``version_data`` for new members, read straight from their Member rows
+    (``RowInserter.row``): those hold the same values in JSON form already (dates as ISO text, enum
+    members as plain text, defaults as the field defaults), so this equals ``version_data``."""
+
+    def __init__(self, inserter: RowInserter):
+        _household_base, member_base = _version_bases()
+        self.keys = list(member_base)  # member_no, status, *MEMBER_FIELDS
+        self.get = operator.itemgetter(*[inserter.slots[k] for k in self.keys])
+        self.relation, self.birth = inserter.slots["relation"], inserter.slots["birth_date"]
+
+    def __call__(self, rows: list[list]) -> list[dict]:
+        relation, birth = self.relation, self.birth
+        # version_data's order: relation, birth date (none first), then insertion order.
+        order = sorted(range(len(rows)), key=lambda i: (rows[i][relation], rows[i][birth] or "", i))
+        keys, get = self.keys, self.get
+        return [dict(zip(keys, get(rows[i]), strict=True)) for i in order]
 
 
 _VERSION_KEYS = {("area_id" if n == "area" else n): n for n in VERSION_HOUSEHOLD}
@@ -165,6 +193,21 @@ class Counts:
         self.incomes_created = self.incomes_updated = 0
 
 
+class NewBatch(NamedTuple):
+    """One batch of new households as database rows, ready to insert (and to keep between a dry run
+    and its commit: plain values only, so that pickling them is cheap)."""
+
+    numbers: list[str]  # household numbers, in file order
+    first_rows: list[int]  # their first row in the file
+    households: list[list]  # Household rows (time stamps set on insert)
+    members: list[list[list]]  # per household: its Member rows (household id set on insert)
+    ids: list[tuple[str, int]]  # (ID number, row) of the members
+    versions: list[str]  # per household: its version's data, JSON-encoded
+    sizes: list[int]
+    years: list[tuple]  # per household: years_of(members), to count members per income year
+    incomes: list[tuple[int, list, dict | None]]  # (household index, HouseholdIncome row, transfers)
+
+
 class Writer:
     def __init__(self, actor, today: datetime.date, counts: Counts):
         self.actor_id = getattr(actor, "pk", None)
@@ -174,24 +217,18 @@ class Writer:
         self.households = RowInserter(Household, self.now)
         self.members = RowInserter(Member, self.now)
         self.versions = RowInserter(HouseholdVersion, self.now)
+        self.incomes = IncomeWriter(counts, self.now)
+        self._member_versions = MemberVersions(self.members)
+        self._years: dict[tuple, tuple] = {}  # most households share the same few tuples
 
     def write(self, plans: list[Plan]) -> dict[str, int]:
         """Write one batch; returns household number → primary key for every household written."""
-        fresh: list[tuple[dict, list[dict]]] = []
+        new = [plan for plan in plans if plan.existing is None]
+        pks = self.insert(self.prepare(new)) if new else {}
         upd_h, upd_m, versions = [], [], []
         for plan in plans:
-            if plan.existing is None:
-                fresh.append(self._new_household(plan))
-            else:
+            if plan.existing is not None:
                 self._update_household(plan, upd_h, upd_m, versions)
-        self.households.flush()
-        pks = self._pks([h["household_no"] for h, _m in fresh])
-        for h, members in fresh:
-            h["id"] = pks[h["household_no"]]
-            for m in members:
-                m["household_id"] = h["id"]
-                self.members.add(m)
-            versions.append((h, members))
         if upd_h:
             update_rows(Household, HOUSEHOLD_UPDATE, upd_h)
             HouseholdVersion.objects.filter(
@@ -201,20 +238,76 @@ class Writer:
             update_rows(Member, MEMBER_UPDATE, upd_m)
         self.counts.members_created += self.members.flush()
         for h, members in versions:
-            self.versions.add(
-                {
-                    "household_id": h["id"],
-                    "valid_from": self.now,
-                    "data": version_data(h, members),
-                    "action": "household.import",
-                    "actor_id": self.actor_id,
-                }
-            )
+            self.versions.add_row(self._version(h["id"], version_data(h, members)))
         self.versions.flush()
-        self.counts.created += len(fresh)
         self.counts.members_updated += len(upd_m)
-        written = {p.draft.household_no: p.existing.pk for p in plans if p.existing is not None}
-        return written | pks
+        return {p.draft.household_no: p.existing.pk for p in plans if p.existing is not None} | pks
+
+    # --- new households ------------------------------------------------------------------------------
+
+    def prepare(self, plans: list[Plan]) -> NewBatch:
+        """New households' rows, members' rows, versions and member-sheet incomes; no database access."""
+        batch = NewBatch([], [], [], [], [], [], [], [], [])
+        household_row, member_row, income_row = self.households.row, self.members.row, self.incomes.row
+        encode = self.versions.converters["data"]
+        member_versions = self._member_versions
+        for k, plan in enumerate(plans):
+            h, members = self._new_household(plan)
+            batch.numbers.append(h["household_no"])
+            batch.first_rows.append(plan.draft.first_row)
+            batch.households.append(household_row(h))
+            rows = [member_row(m) for m in members]
+            batch.members.append(rows)
+            batch.ids.extend((m["id_number"], row) for row, m, _old in plan.members if m.get("id_number"))
+            data = _household_version(h)
+            data["members"] = member_versions(rows)
+            batch.versions.append(encode(data))
+            years = years_of(plan.all_members)
+            years = self._years.setdefault(years, years)
+            size = len(plan.all_members)
+            batch.sizes.append(size)
+            batch.years.append(years)
+            income = plan.income
+            if income is not None:
+                values = income_values(None, income, size_in_year(years, income["year"], size))
+                batch.incomes.append((k, income_row(values), income.get("_transfers")))
+        return batch
+
+    def insert(self, batch: NewBatch) -> dict[str, int]:
+        """Insert a prepared batch; returns household number → primary key."""
+        for row in batch.households:
+            self.households.add_row(row)
+        self.households.flush()
+        found = self._pks(batch.numbers)
+        pks = [found[no] for no in batch.numbers]
+        slot = self.members.slots["household_id"]
+        add = self.members.add_row
+        for pk, rows in zip(pks, batch.members, strict=True):
+            for row in rows:
+                row[slot] = pk
+                add(row)
+        self.counts.members_created += self.members.flush()
+        for pk, data in zip(pks, batch.versions, strict=True):
+            self.versions.add_row(self._version(pk, data))
+        self.versions.flush()
+        if batch.incomes:
+            self.incomes.insert_new([(pks[k], row, lines) for k, row, lines in batch.incomes])
+        self.counts.created += len(pks)
+        return dict(zip(batch.numbers, pks, strict=True))
+
+    def _version(self, household_id: int, data) -> list:
+        """A HouseholdVersion row; ``data`` may be given JSON-encoded already."""
+        row = self.versions.row(
+            {
+                "household_id": household_id,
+                "valid_from": self.now,
+                "action": "household.import",
+                "actor_id": self.actor_id,
+            }
+        )
+        slot = self.versions.slots["data"]
+        row[slot] = data if isinstance(data, str) else self.versions.converters["data"](data)
+        return row
 
     @staticmethod
     def _pks(numbers: list[str]) -> dict[str, int]:
@@ -247,13 +340,14 @@ class Writer:
             "head_name": head.get("name", ""),
             "warning_override": plan.override or {},
         }
-        self.households.add(h)
         return h, members
+
+    # --- households that exist -----------------------------------------------------------------------
 
     def _update_household(self, plan: Plan, upd_h, upd_m, versions) -> None:
         h = plan.existing
         old = [o for _r, _v, o in plan.members if o is not None] + plan.others + plan.inactive
-        before = version_data(household_dict(h), [member_dict(m) for m in old])
+        before = _household_version(household_dict(h))
         for k, v in plan.values.items():
             setattr(h, k, v)
         h.poverty_status, h.year_identified, h.year_exited = (
@@ -286,10 +380,12 @@ class Writer:
         names = [(m.relation, m.name) for m in active] + [(m["relation"], m["name"]) for m in new]
         h.size = len(names)
         h.head_name = next((name for rel, name in names if rel == HEAD_RELATION), "")
-        after_members = [member_dict(m) for m in old] + new
-        if not new and version_data(household_dict(h), after_members) == before:
+        # Unchanged when the version would be: no member added or changed (their fields hold plain str,
+        # int, bool and dates, so a different value is a different version) and the same household part.
+        if not new and not changed and _household_version(household_dict(h)) == before:
             self.counts.unchanged += 1
             return
+        after_members = [member_dict(m) for m in old] + new
         h.updated_at = self.now
         upd_h.append(h)
         upd_m.extend(changed)
@@ -334,10 +430,24 @@ def income_values(household_id: int, income: dict, size: int) -> dict:
 class IncomeWriter:
     """Upserts yearly incomes (by household and year) and replaces their transfer breakdown."""
 
-    def __init__(self, counts: Counts):
+    def __init__(self, counts: Counts, now: datetime.datetime | None = None):
         self.counts = counts
-        self.now = timezone.now()
+        self.now = now or timezone.now()
         self.inserter = RowInserter(HouseholdIncome, self.now)
+        self.row = self.inserter.row
+
+    def insert_new(self, rows: list[tuple[int, list, dict | None]]) -> None:
+        """Incomes of households created in this import (so none exist yet): (household id, row made
+        by ``row``, {program: amount} or None)."""
+        slot = self.inserter.slots["household_id"]
+        year = self.inserter.slots["year"]
+        for pk, row, _lines in rows:
+            row[slot] = pk
+            self.inserter.add_row(row)
+        self.counts.incomes_created += self.inserter.flush()
+        with_lines = {(row[slot], row[year]): lines for _pk, row, lines in rows if lines is not None}
+        if with_lines:
+            self._replace_transfers(with_lines)
 
     def write(self, rows: list[tuple[dict, dict | None]]) -> None:
         """rows: (income values from ``income_values``, {program: amount} or None)."""
@@ -363,20 +473,23 @@ class IncomeWriter:
             update.append(old)
         created = self.inserter.flush()
         update_rows(HouseholdIncome, INCOME_UPDATE, update)
-        with_lines = [k for k, lines in keys.items() if lines is not None]
+        with_lines = {k: lines for k, lines in keys.items() if lines is not None}
         if with_lines:
-            ids = self._income_ids(with_lines)
-            IncomeTransfer.objects.filter(income_id__in=list(ids.values())).delete()
-            IncomeTransfer.objects.bulk_create(
-                [
-                    IncomeTransfer(income_id=ids[key], program=program, amount=amount)
-                    for key in with_lines
-                    for program, amount in keys[key].items()
-                ],
-                batch_size=1000,
-            )
+            self._replace_transfers(with_lines)
         self.counts.incomes_created += created
         self.counts.incomes_updated += len(update)
+
+    def _replace_transfers(self, lines_of: dict[tuple[int, int], dict]) -> None:
+        ids = self._income_ids(list(lines_of))
+        IncomeTransfer.objects.filter(income_id__in=list(ids.values())).delete()
+        IncomeTransfer.objects.bulk_create(
+            [
+                IncomeTransfer(income_id=ids[key], program=program, amount=amount)
+                for key, lines in lines_of.items()
+                for program, amount in lines.items()
+            ],
+            batch_size=1000,
+        )
 
     @staticmethod
     def _incomes_of(keys) -> list[tuple[int, int, int]]:

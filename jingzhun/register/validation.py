@@ -10,7 +10,10 @@ from __future__ import annotations
 import datetime
 import functools
 import re
+import time
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from .choices import HEAD_RELATION
 
@@ -55,8 +58,7 @@ def warning(field, code, message) -> Issue:
     return Issue("warning", field, code, message)
 
 
-@dataclass(frozen=True)
-class IdInfo:
+class IdInfo(NamedTuple):  # immutable like a frozen dataclass, and cheap to create (once per person)
     number: str
     birth_date: datetime.date
     sex: str  # "1" male, "2" female
@@ -66,6 +68,8 @@ def normalize_id(raw: str | None) -> str:
     """Strip spaces, convert full-width digits, upper-case x. Does not validate."""
     if raw is None:
         return ""
+    if type(raw) is str and raw.isascii() and raw.isalnum():
+        return raw.upper()  # nothing to strip or convert (the usual case, millions of times per import)
     return re.sub(r"\s+", "", str(raw)).translate(FULLWIDTH).upper()
 
 
@@ -95,17 +99,36 @@ def parse_id(raw: str | None) -> IdInfo:
         raise ValueError("身份证号格式错误：前 17 位应为数字，最后一位为数字或 X。")
     if check_char(number[:17]) != number[17]:
         raise ValueError("身份证号校验位错误，请核对是否录错。")
-    try:
-        birth = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
-    except ValueError:
-        raise ValueError("身份证号中的出生日期无效。") from None
+    birth = _BIRTHS.get(number[6:14])
+    if birth is None:
+        try:
+            birth = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+        except ValueError:
+            raise ValueError("身份证号中的出生日期无效。") from None
+        if len(_BIRTHS) < 100_000:
+            _BIRTHS[number[6:14]] = birth
     if birth > _today() or birth.year < 1900:
         raise ValueError("身份证号中的出生日期不合理。")
-    return IdInfo(number=number, birth_date=birth, sex="1" if int(number[16]) % 2 else "2")
+    return IdInfo(number, birth, "1" if int(number[16]) % 2 else "2")
+
+
+_BIRTHS: dict[str, datetime.date] = {}  # YYYYMMDD → date: a county has a few tens of thousands of them
+
+
+_TODAY: tuple[datetime.date, float] = (datetime.date.min, 0.0)  # (today, its end as a timestamp)
 
 
 def _today() -> datetime.date:
-    return datetime.date.today()
+    """The local date, read once per day (``date.today()`` costs a clock read and a local-time
+    conversion, and parse_id runs for every person of an import)."""
+    global _TODAY
+    day, until = _TODAY
+    if time.time() < until:
+        return day
+    day = datetime.date.today()
+    until = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time()).timestamp()
+    _TODAY = (day, until)
+    return day
 
 
 @functools.lru_cache(maxsize=20_000)
@@ -141,9 +164,10 @@ def check_name(value: str, field: str = "name", label: str = "姓名") -> list[I
 def check_member(m: dict, *, today: datetime.date | None = None) -> tuple[list[Issue], IdInfo | None]:
     """Checks on one member dict (keys as in Member). Returns issues and the parsed ID (if valid)."""
     today = today or datetime.date.today()
-    issues = check_name(m.get("name", ""))
+    get = m.get
+    issues = check_name(get("name", ""))
     info = None
-    if m.get("id_number"):
+    if get("id_number"):
         try:
             info = parse_id(m["id_number"])
         except ValueError as exc:
@@ -157,7 +181,7 @@ def check_member(m: dict, *, today: datetime.date | None = None) -> tuple[list[I
                         "身份证号前 6 位不是该出生年份有效的行政区划代码，请核对。",
                     )
                 )
-            if m.get("birth_date") and m["birth_date"] != info.birth_date:
+            if get("birth_date") and m["birth_date"] != info.birth_date:
                 issues.append(
                     error(
                         "birth_date",
@@ -165,35 +189,33 @@ def check_member(m: dict, *, today: datetime.date | None = None) -> tuple[list[I
                         f"出生日期与身份证号不一致（身份证号为 {info.birth_date:%Y-%m-%d}）。",
                     )
                 )
-            if m.get("sex") and m["sex"] != info.sex:
+            if get("sex") and m["sex"] != info.sex:
                 issues.append(
                     error("sex", "sex_mismatch", "性别与身份证号不一致（第 17 位奇数为男、偶数为女）。")
                 )
-    birth = info.birth_date if info else m.get("birth_date")
+    birth = info.birth_date if info else get("birth_date")
     if birth and birth > today:
         issues.append(error("birth_date", "future", "出生日期不能晚于今天。"))
-    for field, label in (
-        ("status_date", "状态变更日期"),
-        ("joined_on", "入户日期"),
-        ("dibao_since", "低保起始日期"),
-    ):
-        value = m.get(field)
+    for field, label in _MEMBER_DATES:
+        value = get(field)
         if value and value > today:
             issues.append(error(field, "future", f"“{label}”不能晚于今天。"))
-    if not m.get("relation"):
+    if not get("relation"):
         issues.append(error("relation", "required", "“与户主关系”不能为空。"))
-    grade = m.get("disability_grade")
+    grade = get("disability_grade")
     if grade not in (None, "") and not 1 <= int(grade) <= 4:
         issues.append(error("disability_grade", "range", "残疾等级应为 1–4 级。"))
-    if m.get("health") == "4" and not m.get("disability_type"):
+    if get("health") == "4" and not get("disability_type"):
         issues.append(warning("disability_type", "disability_missing", "健康状况为残疾，但未填写残疾类别。"))
-    months = m.get("migrant_months") or 0
+    months = get("migrant_months") or 0
     if not 0 <= int(months) <= 12:
         issues.append(error("migrant_months", "range", "务工时间应在 0–12 个月之间。"))
-    age = age_on(birth, today)
-    if age is not None:
-        issues.extend(_age_checks(m, age))
+    if birth is not None:
+        issues.extend(_age_checks(m, age_on(birth, today)))
     return issues, info
+
+
+_MEMBER_DATES = (("status_date", "状态变更日期"), ("joined_on", "入户日期"), ("dibao_since", "低保起始日期"))
 
 
 def _age_checks(m: dict, age: int) -> list[Issue]:
@@ -337,9 +359,10 @@ def _birth(m: dict) -> datetime.date | None:
 
 def income_figures(*, wages, business, property_income, transfers, business_costs, size) -> tuple:
     """net = wages + business + property + transfers − business costs; per capita = net ÷ size."""
-    from decimal import ROUND_HALF_UP, Decimal
-
-    parts = [Decimal(str(v or 0)) for v in (wages, business, property_income, transfers, business_costs)]
+    parts = [
+        v if type(v) is Decimal else Decimal(str(v or 0))  # a Decimal is already what str() would give
+        for v in (wages, business, property_income, transfers, business_costs)
+    ]
     for label, value in zip(
         ("工资性收入", "生产经营性收入", "财产性收入", "转移性收入", "生产经营性支出"), parts, strict=True
     ):
